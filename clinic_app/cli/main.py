@@ -1,0 +1,63 @@
+"""Argument parsing and dispatch for ``python -m clinic_app``.
+
+Each sub-command lives in its own module in this package and exposes ``register(subparsers)``, which
+adds its parser and sets ``handler`` to a function ``(args) -> int`` returning the exit code. Exit
+codes: 0 success, 1 a failure the user must act on (e.g. a storage problem), 2 invalid input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+import clinic_app
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "clinic_app.cli.forms_cmd",
+    "clinic_app.cli.validate_cmd",
+)
+"""Modules that each register one or more sub-commands, in the order ``--help`` lists them."""
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every registered sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m clinic_app",
+        description="RunReady Clinic — return-to-run assessment after childbirth. "
+        "Without a command, starts the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"RunReady Clinic {clinic_app.__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        return _start_default(parser)
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+def _start_default(parser: argparse.ArgumentParser) -> int:
+    """Start the desktop app when it is installed in this build, else print the help."""
+    try:
+        gui = importlib.import_module("clinic_app.ui.app")
+    except ModuleNotFoundError:
+        parser.print_help()
+        return 0
+    result: int = gui.run()
+    return result

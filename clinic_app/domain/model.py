@@ -70,37 +70,38 @@ class Results(Mapping[FieldPath, Value]):
     changed copy.
     """
 
-    values: Mapping[FieldPath, Value] = field(default_factory=dict)
+    data: Mapping[FieldPath, Value] = field(default_factory=dict)
+    """The values by path (named ``data`` so the Mapping ``values()`` method stays intact)."""
 
     def __getitem__(self, key: FieldPath) -> Value:
-        return self.values[key]
+        return self.data[key]
 
     def __iter__(self) -> Iterator[FieldPath]:
-        return iter(self.values)
+        return iter(self.data)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.data)
 
     def number(self, path: str) -> float | None:
         """Return the value at ``path`` as a number, or None when absent or not numeric."""
-        value = self.values.get(FieldPath(path))
+        value = self.data.get(FieldPath(path))
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
         return float(value)
 
     def text(self, path: str) -> str | None:
         """Return the value at ``path`` when it is a string (a choice id), else None."""
-        value = self.values.get(FieldPath(path))
+        value = self.data.get(FieldPath(path))
         return value if isinstance(value, str) else None
 
     def flag(self, path: str) -> bool | None:
         """Return the value at ``path`` when it is a yes/no answer, else None."""
-        value = self.values.get(FieldPath(path))
+        value = self.data.get(FieldPath(path))
         return value if isinstance(value, bool) else None
 
     def choices(self, path: str) -> tuple[str, ...]:
         """Return the choice ids of a multiple-choice value (empty when absent)."""
-        value = self.values.get(FieldPath(path))
+        value = self.data.get(FieldPath(path))
         return value if isinstance(value, tuple) else ()
 
     def sided(self, path: str) -> dict[Side, float]:
@@ -114,7 +115,7 @@ class Results(Mapping[FieldPath, Value]):
 
     def with_values(self, changes: Mapping[str, Value | None]) -> Results:
         """Return a copy with ``changes`` applied; a None value removes the key."""
-        merged: dict[FieldPath, Value] = dict(self.values)
+        merged: dict[FieldPath, Value] = dict(self.data)
         for key, value in changes.items():
             if value is None:
                 merged.pop(FieldPath(key), None)
@@ -125,7 +126,7 @@ class Results(Mapping[FieldPath, Value]):
     def form(self, form_id: str) -> dict[FieldPath, Value]:
         """Return the values of one form (battery)."""
         prefix = f"{form_id}."
-        return {k: v for k, v in self.values.items() if k.startswith(prefix)}
+        return {k: v for k, v in self.data.items() if k.startswith(prefix)}
 
 
 @dataclass(frozen=True, slots=True)

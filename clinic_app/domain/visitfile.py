@@ -66,7 +66,9 @@ def flatten_results(nested: Mapping[str, Any], prefix: str = "results") -> tuple
                 for key, side_value in raw.items():
                     if key not in {Side.LEFT.value, Side.RIGHT.value, MISSING_REASON}:
                         errors.append(
-                            FieldError(f"{prefix}.{path}.{key}", "expected 'left', 'right' or 'missing_reason'")
+                            FieldError(
+                                f"{prefix}.{path}.{key}", "expected 'left', 'right' or 'missing_reason'"
+                            )
                         )
                         continue
                     _store(flat, errors, f"{path}.{key}", side_value, prefix)
@@ -174,7 +176,9 @@ def parse_visit_file(data: Any, *, today: dt.date | None = None) -> ParseOutcome
     read = _Reader()
     root = read.obj(data, "$")
     if root and root.get("format", FORMAT_ID) != FORMAT_ID:
-        read.errors.append(FieldError("format", f"unsupported format '{root.get('format')}', expected '{FORMAT_ID}'"))
+        read.errors.append(
+            FieldError("format", f"unsupported format '{root.get('format')}', expected '{FORMAT_ID}'")
+        )
 
     patient_data = read.obj(root.get("patient"), "patient")
     dob = read.date(patient_data, "date_of_birth", "patient")
@@ -203,8 +207,9 @@ def parse_visit_file(data: Any, *, today: dt.date | None = None) -> ParseOutcome
     for index, item in enumerate(raw_previous):
         base = f"previous_visits[{index}]"
         item_obj = read.obj(item, base)
-        prev_visit, _ = _read_visit(read, read.obj(item_obj.get("visit"), f"{base}.visit"), f"{base}.visit",
-                                    PatientId(patient_id))
+        prev_visit, _ = _read_visit(
+            read, read.obj(item_obj.get("visit"), f"{base}.visit"), f"{base}.visit", PatientId(patient_id)
+        )
         prev_results, prev_errors = flatten_results(item_obj.get("results", {}), f"{base}.results")
         read.errors.extend(prev_errors)
         if prev_visit is not None:
@@ -223,8 +228,9 @@ def parse_visit_file(data: Any, *, today: dt.date | None = None) -> ParseOutcome
     return ParseOutcome(record, [])
 
 
-def _read_visit(read: _Reader, data: Mapping[str, Any], path: str,
-                patient_id: PatientId) -> tuple[Visit | None, Clinician | None]:
+def _read_visit(
+    read: _Reader, data: Mapping[str, Any], path: str, patient_id: PatientId
+) -> tuple[Visit | None, Clinician | None]:
     visit_date = read.date(data, "date", path)
     visit_id = data.get("id") or f"{patient_id}-{data.get('date', 'undated')}"
     status = read.choice(data, "status", path, VisitStatus, VisitStatus.DRAFT)
@@ -233,54 +239,94 @@ def _read_visit(read: _Reader, data: Mapping[str, Any], path: str,
     clinician_name = read.text(clinician_data, "name", f"{path}.clinician")
     if visit_date is None:
         return None, None
-    clinician = Clinician(ClinicianId(clinician_id), clinician_name,
-                          str(clinician_data.get("profession") or "Pelvic-health physiotherapist"))
+    clinician = Clinician(
+        ClinicianId(clinician_id),
+        clinician_name,
+        str(clinician_data.get("profession") or "Pelvic-health physiotherapist"),
+    )
     visit = Visit(VisitId(str(visit_id)), patient_id, visit_date, clinician.id, status)
     return visit, clinician
 
 
 def _with_results(visit: Visit, results: Results) -> Visit:
-    return Visit(visit.id, visit.patient_id, visit.visit_date, visit.clinician_id, visit.status, results,
-                 visit.version, visit.amends)
+    return Visit(
+        visit.id,
+        visit.patient_id,
+        visit.visit_date,
+        visit.clinician_id,
+        visit.status,
+        results,
+        visit.version,
+        visit.amends,
+    )
 
 
-def _check_dates(read: _Reader, dob: dt.date | None, delivery: dt.date | None, visit: Visit | None,
-                 previous: list[Visit], today: dt.date) -> None:
+def _check_dates(
+    read: _Reader,
+    dob: dt.date | None,
+    delivery: dt.date | None,
+    visit: Visit | None,
+    previous: list[Visit],
+    today: dt.date,
+) -> None:
     if dob is not None:
         if dob > today:
             read.errors.append(FieldError("patient.date_of_birth", f"{dob} is in the future"))
         elif delivery is not None and not 10 <= (delivery - dob).days / 365.25 <= 65:
-            read.errors.append(FieldError("patient.date_of_birth",
-                                          f"{dob} gives an age at delivery outside 10–65 years — check the year"))
+            read.errors.append(
+                FieldError(
+                    "patient.date_of_birth",
+                    f"{dob} gives an age at delivery outside 10–65 years — check the year",
+                )
+            )
     if delivery is not None and delivery > today:
         read.errors.append(FieldError("delivery.date", f"{delivery} is in the future"))
     if visit is not None:
         if visit.visit_date > today:
             read.errors.append(FieldError("visit.date", f"{visit.visit_date} is in the future"))
         if delivery is not None and delivery > visit.visit_date:
-            read.errors.append(FieldError("delivery.date",
-                                          f"delivery {delivery} is after the visit {visit.visit_date}"))
+            read.errors.append(
+                FieldError("delivery.date", f"delivery {delivery} is after the visit {visit.visit_date}")
+            )
         for index, earlier in enumerate(previous):
             if earlier.visit_date > visit.visit_date:
-                read.errors.append(FieldError(f"previous_visits[{index}].visit.date",
-                                              f"{earlier.visit_date} is after the current visit"))
+                read.errors.append(
+                    FieldError(
+                        f"previous_visits[{index}].visit.date",
+                        f"{earlier.visit_date} is after the current visit",
+                    )
+                )
 
 
 def record_to_json(record: VisitRecord) -> dict[str, Any]:
     """Serialise a visit record to the ``runready-visit/1`` JSON shape."""
+
     def visit_json(visit: Visit) -> dict[str, Any]:
-        return {"id": visit.id, "date": visit.visit_date.isoformat(), "status": visit.status.value,
-                "clinician": {"id": record.clinician.id, "name": record.clinician.name}}
+        return {
+            "id": visit.id,
+            "date": visit.visit_date.isoformat(),
+            "status": visit.status.value,
+            "clinician": {"id": record.clinician.id, "name": record.clinician.name},
+        }
 
     return {
         "format": FORMAT_ID,
-        "patient": {"id": record.patient.id, "family_name": record.patient.family_name,
-                    "given_names": record.patient.given_names,
-                    "date_of_birth": record.patient.date_of_birth.isoformat(),
-                    "record_number": record.patient.record_number},
-        "delivery": {"date": record.delivery.delivery_date.isoformat(), "mode": record.delivery.mode.value,
-                     "perineal_trauma": record.delivery.perineal_trauma.value, "parity": record.delivery.parity},
+        "patient": {
+            "id": record.patient.id,
+            "family_name": record.patient.family_name,
+            "given_names": record.patient.given_names,
+            "date_of_birth": record.patient.date_of_birth.isoformat(),
+            "record_number": record.patient.record_number,
+        },
+        "delivery": {
+            "date": record.delivery.delivery_date.isoformat(),
+            "mode": record.delivery.mode.value,
+            "perineal_trauma": record.delivery.perineal_trauma.value,
+            "parity": record.delivery.parity,
+        },
         "visit": visit_json(record.visit),
         "results": nest_results(record.visit.results),
-        "previous_visits": [{"visit": visit_json(v), "results": nest_results(v.results)} for v in record.previous],
+        "previous_visits": [
+            {"visit": visit_json(v), "results": nest_results(v.results)} for v in record.previous
+        ],
     }

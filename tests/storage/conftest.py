@@ -1,0 +1,109 @@
+"""Storage test fixtures: a real PostgreSQL server started for the test run, and SQLite helpers.
+
+The PostgreSQL server is Debian's (``/usr/lib/postgresql/<version>/bin``) driven by pytest-postgresql.
+``pg_ctl`` refuses to run as root, and CI runs the tests as root, so the plugin is pointed at
+``scripts/pg_ctl_as_postgres.sh``, which runs the real ``pg_ctl`` as the ``postgres`` user. Tests
+that need the server are marked ``postgres`` and are never skipped: when the server cannot start,
+they fail with a message that says why and what to install.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from pytest_postgresql import factories
+from pytest_postgresql.executors import PostgreSQLExecutor
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PG_CTL_WRAPPER = REPO_ROOT / "scripts" / "pg_ctl_as_postgres.sh"
+
+
+def _debian_pg_bindir() -> Path | None:
+    """Newest ``/usr/lib/postgresql/<version>/bin`` holding a ``pg_ctl``, if any."""
+    candidates = [p for p in Path("/usr/lib/postgresql").glob("*/bin") if (p / "pg_ctl").exists()]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else -1)
+
+
+_BINDIR = _debian_pg_bindir()
+if _BINDIR is not None:
+    # The wrapper reads this to find the real pg_ctl; set once, before the server starts.
+    os.environ.setdefault("RUNREADY_PG_BINDIR", str(_BINDIR))
+
+# A socket folder every user can write to, short enough for the 107-byte socket path limit.
+_SOCKET_DIR = tempfile.gettempdir()
+
+runready_pg_server = factories.postgresql_proc(
+    executable=str(PG_CTL_WRAPPER),
+    host="127.0.0.1",
+    port=None,
+    user="postgres",
+    dbname="runready_tests",
+    unixsocketdir=_SOCKET_DIR,
+    startparams="-w",
+)
+
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_server(request: pytest.FixtureRequest) -> PostgreSQLExecutor:
+    """The PostgreSQL server of this test run; fails (never skips) with a clear reason if it cannot start."""
+    if _BINDIR is None:
+        pytest.fail(
+            "PostgreSQL tests need Debian's server binaries in /usr/lib/postgresql/<version>/bin; "
+            "install the 'postgresql' package (the README test command does this when missing).",
+            pytrace=False,
+        )
+    try:
+        server: PostgreSQLExecutor = request.getfixturevalue("runready_pg_server")
+    except Exception as exc:  # the plugin raises several unrelated types; all mean "no server"
+        pytest.fail(
+            f"The PostgreSQL test server did not start ({type(exc).__name__}: {exc}). "
+            f"pg_ctl wrapper: {PG_CTL_WRAPPER}; binaries: {_BINDIR}. When running as root the wrapper "
+            "runs pg_ctl as the 'postgres' user via runuser; check that this user exists.",
+            pytrace=False,
+        )
+    return server
+
+
+def _url(server: PostgreSQLExecutor, dbname: str) -> str:
+    """SQLAlchemy URL (psycopg 3 driver) for one database on the test server."""
+    return f"postgresql+psycopg://{server.user}@{server.host}:{server.port}/{dbname}"
+
+
+def _admin_connection(server: PostgreSQLExecutor) -> psycopg.Connection[tuple[object, ...]]:
+    """Autocommit connection to the maintenance database, for CREATE/DROP DATABASE."""
+    return psycopg.connect(
+        host=server.host, port=server.port, user=server.user, dbname="postgres", autocommit=True
+    )
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server: PostgreSQLExecutor) -> str:
+    """URL of the server's maintenance database; use ``pg_database_url`` for a database to write in."""
+    return _url(pg_server, "postgres")
+
+
+@pytest.fixture
+def pg_database_url(pg_server: PostgreSQLExecutor) -> Iterator[str]:
+    """URL of a fresh, empty database for one test, dropped afterwards even if connections remain."""
+    name = f"runready_t{os.getpid()}_{next(_database_numbers)}"
+    with _admin_connection(pg_server) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield _url(pg_server, name)
+    with _admin_connection(pg_server) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_path(tmp_path: Path) -> Path:
+    """Path of a SQLite database file (not yet created) in the test's own folder."""
+    return tmp_path / "clinic.sqlite3"

@@ -1,0 +1,158 @@
+"""Open the clinic database: choose the URL, create the engine, configure every connection.
+
+SQLite is the default (one file in the per-user data folder); a clinic shares PostgreSQL through
+``CLINIC_APP_DATABASE_URL`` or a saved setting. On SQLite every new connection gets WAL journaling,
+foreign-key enforcement, a busy timeout and full fsync, and the driver's own transaction handling is
+switched off so SQLAlchemy's BEGIN/SAVEPOINT statements are the ones that run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+APP_NAME = "RunReady Clinic"
+DATABASE_URL_ENV = "CLINIC_APP_DATABASE_URL"
+"""Environment variable naming the database URL; wins over the saved setting and the default."""
+DATABASE_PASSWORD_ENV = "CLINIC_APP_DATABASE_PASSWORD"
+"""Environment variable holding a PostgreSQL password, so the saved URL never contains one."""
+DEFAULT_FILE_NAME = "clinic.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+"""How long a SQLite connection waits for another workstation's write to finish before failing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """An open clinic database: the engine and the factory of one-action sessions.
+
+    Attributes:
+        engine: the SQLAlchemy engine (one per process).
+        sessions: use ``with db.sessions.begin() as session:`` for one user action.
+        url: the URL actually used, password hidden when shown.
+    """
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    url: URL
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is a SQLite file (or in-memory)."""
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, or None for PostgreSQL and in-memory databases."""
+        if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
+            return None
+        return Path(self.url.database)
+
+    def dispose(self) -> None:
+        """Close every pooled connection (call on quit and before replacing the file)."""
+        self.engine.dispose()
+
+
+def default_database_path() -> Path:
+    """Return the default SQLite file in the per-user data folder (the folder is not created)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DEFAULT_FILE_NAME
+
+
+def resolve_database_url(url: str | URL | None = None, *, setting: str | None = None) -> URL:
+    """Choose the database URL: explicit argument, then the environment, then the setting, then the default.
+
+    A PostgreSQL password is never expected in the saved setting: when the URL has none, it is taken
+    from ``CLINIC_APP_DATABASE_PASSWORD`` (or left to libpq, which reads ``~/.pgpass``).
+
+    Args:
+        url: a URL given on the command line or by a test.
+        setting: the URL saved in the app's settings (without a password).
+
+    Returns:
+        The URL to open; ``postgresql://`` is mapped to the psycopg 3 driver.
+    """
+    chosen = url or os.environ.get(DATABASE_URL_ENV) or setting
+    if not chosen:
+        return URL.create("sqlite", database=str(default_database_path()))
+    parsed = make_url(chosen)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "postgresql" and parsed.password is None:
+        password = os.environ.get(DATABASE_PASSWORD_ENV)
+        if password:
+            parsed = parsed.set(password=password)
+    return parsed
+
+
+def url_for_settings(url: str | URL) -> str:
+    """Return the form of ``url`` that may be written to the settings file: without its password.
+
+    Args:
+        url: the URL the user typed, possibly with a password.
+
+    Returns:
+        The same URL with the password removed.
+    """
+    parsed = make_url(url)
+    return parsed.set(password=None).render_as_string(hide_password=False)
+
+
+def open_database(
+    url: str | URL | None = None, *, setting: str | None = None, echo: bool = False
+) -> Database:
+    """Create the engine and session factory for the clinic database (no schema changes).
+
+    Call :func:`clinic_app.storage.migrate.migrate` next; it creates or upgrades the schema. For a
+    SQLite file the parent folder is created when missing.
+
+    Args:
+        url: explicit URL (command-line ``--database``, tests); see :func:`resolve_database_url`.
+        setting: the URL saved in settings, used when neither ``url`` nor the environment names one.
+        echo: log SQL statements (debugging).
+
+    Returns:
+        The open database.
+    """
+    resolved = resolve_database_url(url, setting=setting)
+    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    if resolved.get_backend_name() == "sqlite":
+        if resolved.database and resolved.database != ":memory:":
+            Path(resolved.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+        engine = create_engine(resolved, **kwargs)
+        _configure_sqlite(engine)
+    else:
+        kwargs["pool_pre_ping"] = True
+        engine = create_engine(resolved, **kwargs)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    return Database(engine=engine, sessions=sessions, url=resolved)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Install the per-connection pragmas and explicit BEGIN on a SQLite engine."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy: the stdlib driver would otherwise open and
+        # commit transactions on its own and break SAVEPOINT and transactional DDL.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front, so a transaction never fails half-way when it
+        # turns from reading to writing while another workstation writes; readers are not blocked (WAL).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,266 @@
+"""Patient and delivery repository: create, edit, archive, look up and search.
+
+Functions take the caller's session (one per user action) and return domain objects. Every change
+writes an audit event in the same session. Patients are archived, never deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from clinic_app.domain.enums import DeliveryMode, PerinealTrauma
+from clinic_app.domain.ids import PatientId
+from clinic_app.domain.model import Delivery, Patient
+from clinic_app.storage import audit
+from clinic_app.storage.base import prefix_upper_bound, search_key, utcnow
+from clinic_app.storage.errors import NotFoundError, StorageError
+from clinic_app.storage.models import DeliveryRow, PatientRow
+
+
+def patient_image(patient: Patient) -> dict[str, Any]:
+    """Return the JSON-ready audit image of a patient."""
+    return {
+        "family_name": patient.family_name,
+        "given_names": patient.given_names,
+        "date_of_birth": patient.date_of_birth.isoformat(),
+        "record_number": patient.record_number,
+        "archived": patient.archived,
+    }
+
+
+def delivery_image(delivery: Delivery) -> dict[str, Any]:
+    """Return the JSON-ready audit image of a delivery."""
+    return {
+        "date": delivery.delivery_date.isoformat(),
+        "mode": delivery.mode.value,
+        "perineal_trauma": delivery.perineal_trauma.value,
+        "parity": delivery.parity,
+    }
+
+
+def to_domain(row: PatientRow) -> Patient:
+    """Convert a patient row to the domain record."""
+    return Patient(
+        PatientId(row.id),
+        row.family_name,
+        row.given_names,
+        row.date_of_birth,
+        row.record_number,
+        row.archived,
+    )
+
+
+def delivery_to_domain(row: DeliveryRow) -> Delivery:
+    """Convert a delivery row to the domain record."""
+    return Delivery(
+        row.delivery_date, DeliveryMode(row.mode), PerinealTrauma(row.perineal_trauma), row.parity
+    )
+
+
+def add_patient(session: Session, patient: Patient, *, actor_id: str, action: str = "create") -> Patient:
+    """Store a new patient.
+
+    Args:
+        session: the unit of work.
+        patient: the patient (her id must be new).
+        actor_id: the clinician creating the record.
+        action: ``"create"`` or ``"import"`` (as written to the audit trail).
+
+    Returns:
+        The stored patient.
+
+    Raises:
+        StorageError: the id is already used.
+    """
+    if session.get(PatientRow, patient.id) is not None:
+        raise StorageError(f"A patient with id '{patient.id}' already exists.")
+    row = PatientRow(
+        id=patient.id,
+        family_name=patient.family_name,
+        given_names=patient.given_names,
+        date_of_birth=patient.date_of_birth,
+        record_number=patient.record_number,
+        archived=patient.archived,
+    )
+    row.refresh_keys()
+    session.add(row)
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action=action,
+        entity="patient",
+        entity_id=patient.id,
+        after=patient_image(patient),
+    )
+    return patient
+
+
+def get_row(session: Session, patient_id: str) -> PatientRow:
+    """Return the patient row (inside a unit of work only).
+
+    Raises:
+        NotFoundError: no such patient.
+    """
+    row = session.get(PatientRow, patient_id)
+    if row is None:
+        raise NotFoundError("patient", patient_id)
+    return row
+
+
+def get_patient(session: Session, patient_id: str) -> Patient:
+    """Return one patient (archived or not).
+
+    Raises:
+        NotFoundError: no such patient.
+    """
+    return to_domain(get_row(session, patient_id))
+
+
+def update_patient(session: Session, patient: Patient, *, actor_id: str) -> Patient:
+    """Change a patient's identity details (names, date of birth, record number).
+
+    Returns:
+        The patient as stored.
+
+    Raises:
+        NotFoundError: no such patient.
+    """
+    row = get_row(session, patient.id)
+    before = to_domain(row)
+    row.family_name = patient.family_name
+    row.given_names = patient.given_names
+    row.date_of_birth = patient.date_of_birth
+    row.record_number = patient.record_number
+    row.updated_at = utcnow()
+    row.refresh_keys()
+    after = to_domain(row)
+    if after != before:
+        audit.record(
+            session,
+            actor_id=actor_id,
+            action="update",
+            entity="patient",
+            entity_id=patient.id,
+            before=patient_image(before),
+            after=patient_image(after),
+        )
+    return after
+
+
+def set_archived(session: Session, patient_id: str, archived: bool, *, actor_id: str) -> Patient:
+    """Archive (remove from lists) or restore a patient; her records are kept.
+
+    Raises:
+        NotFoundError: no such patient.
+    """
+    row = get_row(session, patient_id)
+    if row.archived != archived:
+        before = patient_image(to_domain(row))
+        row.archived = archived
+        row.updated_at = utcnow()
+        audit.record(
+            session,
+            actor_id=actor_id,
+            action="archive" if archived else "update",
+            entity="patient",
+            entity_id=patient_id,
+            before=before,
+            after=patient_image(to_domain(row)),
+        )
+    return to_domain(row)
+
+
+def add_delivery(
+    session: Session, patient_id: str, delivery: Delivery, *, actor_id: str, action: str = "create"
+) -> Delivery:
+    """Record a birth for a patient.
+
+    Raises:
+        NotFoundError: no such patient.
+    """
+    get_row(session, patient_id)
+    row = DeliveryRow(
+        patient_id=patient_id,
+        delivery_date=delivery.delivery_date,
+        mode=delivery.mode.value,
+        perineal_trauma=delivery.perineal_trauma.value,
+        parity=delivery.parity,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action=action,
+        entity="delivery",
+        entity_id=str(row.id),
+        after={"patient_id": patient_id, **delivery_image(delivery)},
+    )
+    return delivery
+
+
+def latest_delivery(
+    session: Session, patient_id: str, *, on_or_before: dt.date | None = None
+) -> Delivery | None:
+    """Return the patient's most recent delivery (optionally the latest on or before a visit date)."""
+    query = select(DeliveryRow).where(DeliveryRow.patient_id == patient_id)
+    if on_or_before is not None:
+        query = query.where(DeliveryRow.delivery_date <= on_or_before)
+    row = session.scalars(
+        query.order_by(DeliveryRow.delivery_date.desc(), DeliveryRow.id.desc()).limit(1)
+    ).first()
+    return None if row is None else delivery_to_domain(row)
+
+
+def search_query(text: str, *, include_archived: bool = False, limit: int = 50) -> Select[PatientRow]:
+    """Build the patient search query for ``text``.
+
+    ``text`` may be a date of birth (``YYYY-MM-DD``), or words: each word must be the start of the
+    family name, a given name, the record number or the patient id. Matching ignores case and accents.
+    Every condition is an indexed equality or prefix range, so search stays fast on large clinics.
+
+    Args:
+        text: what the clinician typed.
+        include_archived: also return archived patients.
+        limit: maximum number of rows.
+
+    Returns:
+        A select statement of patient rows ordered by family name, given names and id.
+    """
+    query = select(PatientRow)
+    stripped = text.strip()
+    try:
+        born = dt.date.fromisoformat(stripped)
+    except ValueError:
+        born = None
+    if born is not None:
+        query = query.where(PatientRow.date_of_birth == born)
+    else:
+        for word in search_key(stripped).split():
+            upper = prefix_upper_bound(word)
+            raw_upper = prefix_upper_bound(word.upper())
+            query = query.where(
+                or_(
+                    and_(PatientRow.family_key >= word, PatientRow.family_key < upper),
+                    and_(PatientRow.given_key >= word, PatientRow.given_key < upper),
+                    and_(PatientRow.record_key >= word, PatientRow.record_key < upper),
+                    and_(PatientRow.id >= word.upper(), PatientRow.id < raw_upper),
+                )
+            )
+    if not include_archived:
+        query = query.where(PatientRow.archived.is_(False))
+    return query.order_by(PatientRow.family_key, PatientRow.given_key, PatientRow.id).limit(limit)
+
+
+def search_patients(
+    session: Session, text: str, *, include_archived: bool = False, limit: int = 50
+) -> list[Patient]:
+    """Return patients matching ``text`` (see :func:`search_query`); empty text lists everyone."""
+    return [
+        to_domain(row)
+        for row in session.scalars(search_query(text, include_archived=include_archived, limit=limit))
+    ]

@@ -1,0 +1,381 @@
+"""Visit repository: create visits, save results with conflict detection, sign and amend.
+
+A draft visit can be edited; a signed visit is read-only; amending marks the signed visit
+``amended`` and opens a new draft linked to it, so the original stays exactly as it was signed.
+Saves carry the version the user started from: if the stored version moved on, a
+:class:`~clinic_app.storage.errors.ConflictError` is raised instead of overwriting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from clinic_app.domain.enums import VisitStatus
+from clinic_app.domain.ids import ClinicianId, FieldPath, PatientId, VisitId
+from clinic_app.domain.model import Results, Value, Visit
+from clinic_app.storage import audit
+from clinic_app.storage.base import utcnow
+from clinic_app.storage.errors import ConflictError, NotFoundError, ReadOnlyError, StorageError
+from clinic_app.storage.models import ClinicianRow, ResultRow, VisitRow
+from clinic_app.storage.patients import get_row as get_patient_row
+
+Annotations = Mapping[str, tuple[str, str]]
+"""Unit and method per field path (``form.field`` → ``(unit, method)``), stored beside each value."""
+
+_SUFFIXES = frozenset({"left", "right", "missing_reason"})
+
+
+def split_path(path: str) -> tuple[str, str]:
+    """Split ``form.field[.side]`` into the stored ``(field_path, side)`` pair.
+
+    Raises:
+        StorageError: the path does not have the ``form.field`` or ``form.field.side`` shape.
+    """
+    parts = path.split(".")
+    if len(parts) == 2 and all(parts):
+        return path, ""
+    if len(parts) == 3 and all(parts) and parts[2] in _SUFFIXES:
+        return f"{parts[0]}.{parts[1]}", parts[2]
+    raise StorageError(f"'{path}' is not a field path of the form form.field or form.field.left/right.")
+
+
+def _json_value(value: Value) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _domain_value(raw: Any) -> Value:
+    if isinstance(raw, list):
+        return tuple(str(item) for item in raw)
+    if isinstance(raw, bool | int | float | str):
+        return raw
+    raise StorageError(f"Stored value {raw!r} has an unsupported type.")
+
+
+def _number(value: Value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def results_of(row: VisitRow) -> Results:
+    """Return the results of a visit row as the flat domain mapping."""
+    data: dict[FieldPath, Value] = {}
+    for result in row.results:
+        path = f"{result.field_path}.{result.side}" if result.side else result.field_path
+        data[FieldPath(path)] = _domain_value(result.value)
+    return Results(data)
+
+
+def to_domain(row: VisitRow) -> Visit:
+    """Convert a visit row (with its results) to the domain record."""
+    return Visit(
+        VisitId(row.id),
+        PatientId(row.patient_id),
+        row.visit_date,
+        ClinicianId(row.clinician_id),
+        VisitStatus(row.status),
+        results_of(row),
+        row.version,
+        VisitId(row.amends_id) if row.amends_id else None,
+    )
+
+
+def get_row(session: Session, visit_id: str) -> VisitRow:
+    """Return the visit row with its results loaded.
+
+    Raises:
+        NotFoundError: no such visit.
+    """
+    row = session.scalars(
+        select(VisitRow).options(selectinload(VisitRow.results)).where(VisitRow.id == visit_id)
+    ).first()
+    if row is None:
+        raise NotFoundError("visit", visit_id)
+    return row
+
+
+def get_visit(session: Session, visit_id: str) -> Visit:
+    """Return one visit with its results.
+
+    Raises:
+        NotFoundError: no such visit.
+    """
+    return to_domain(get_row(session, visit_id))
+
+
+def list_visits(session: Session, patient_id: str) -> list[Visit]:
+    """Return every visit of a patient with results, oldest first (amended originals included)."""
+    rows = session.scalars(
+        select(VisitRow)
+        .options(selectinload(VisitRow.results))
+        .where(VisitRow.patient_id == patient_id)
+        .order_by(VisitRow.visit_date, VisitRow.created_at, VisitRow.id)
+    )
+    return [to_domain(row) for row in rows]
+
+
+def _apply_results(
+    row: VisitRow, results: Results, annotations: Annotations
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Make the row's results equal ``results``; return the before/after images of changed paths."""
+    existing = {(r.field_path, r.side): r for r in row.results}
+    wanted: dict[tuple[str, str], Value] = {split_path(path): value for path, value in results.items()}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key, result in existing.items():
+        if key not in wanted:
+            before[_joined(key)] = result.value
+            after[_joined(key)] = None
+            row.results.remove(result)
+    for key, value in wanted.items():
+        unit, method = annotations.get(key[0], ("", ""))
+        stored = _json_value(value)
+        found = existing.get(key)
+        if found is None:
+            row.results.append(
+                ResultRow(
+                    field_path=key[0],
+                    side=key[1],
+                    value=stored,
+                    value_number=_number(value),
+                    unit=unit,
+                    method=method,
+                )
+            )
+            before[_joined(key)] = None
+            after[_joined(key)] = stored
+        elif _differs(found, stored, unit, method):
+            before[_joined(key)] = found.value
+            after[_joined(key)] = stored
+            found.value = stored
+            found.value_number = _number(value)
+            found.unit = unit
+            found.method = method
+    return before, after
+
+
+def _differs(row: ResultRow, stored: Any, unit: str, method: str) -> bool:
+    # True == 1 and 1 == 1.0 in Python, so the JSON type must match as well as the value.
+    same_value = row.value == stored and type(row.value) is type(stored)
+    return not same_value or (row.unit, row.method) != (unit, method)
+
+
+def _joined(key: tuple[str, str]) -> str:
+    return f"{key[0]}.{key[1]}" if key[1] else key[0]
+
+
+def add_visit(
+    session: Session,
+    visit: Visit,
+    *,
+    actor_id: str,
+    annotations: Annotations | None = None,
+    action: str = "create",
+) -> Visit:
+    """Store a new visit with its results (status as given: imports may bring signed visits).
+
+    Args:
+        session: the unit of work.
+        visit: the visit (its id must be new; ``version`` is ignored and starts at 1).
+        actor_id: who records it.
+        annotations: unit and method per field path.
+        action: ``"create"`` or ``"import"``.
+
+    Returns:
+        The stored visit.
+
+    Raises:
+        NotFoundError: the patient does not exist.
+        StorageError: the visit id is already used.
+    """
+    get_patient_row(session, visit.patient_id)
+    if session.get(VisitRow, visit.id) is not None:
+        raise StorageError(f"A visit with id '{visit.id}' already exists.")
+    now = utcnow()
+    row = VisitRow(
+        id=visit.id,
+        patient_id=visit.patient_id,
+        visit_date=visit.visit_date,
+        clinician_id=visit.clinician_id,
+        status=visit.status.value,
+        amends_id=visit.amends,
+        created_at=now,
+        updated_at=now,
+        updated_by=actor_id,
+        results=[],
+    )
+    if visit.status is VisitStatus.SIGNED:
+        row.signed_at, row.signed_by = now, visit.clinician_id
+    _, after = _apply_results(row, visit.results, annotations or {})
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action=action,
+        entity="visit",
+        entity_id=visit.id,
+        after={
+            "patient_id": visit.patient_id,
+            "date": visit.visit_date.isoformat(),
+            "clinician_id": visit.clinician_id,
+            "status": visit.status.value,
+            "amends": visit.amends,
+            "results": after,
+        },
+    )
+    return to_domain(row)
+
+
+def check_version(session: Session, row: VisitRow, expected_version: int) -> None:
+    """Raise :class:`ConflictError` when the stored visit moved past ``expected_version``."""
+    if row.version != expected_version:
+        changed_by = session.get(ClinicianRow, row.updated_by)
+        raise ConflictError(
+            "visit",
+            row.id,
+            changed_by.name if changed_by else row.updated_by,
+            row.updated_at,
+            expected_version,
+            row.version,
+        )
+
+
+def flush_or_conflict(session: Session, row: VisitRow, expected_version: int) -> None:
+    """Flush pending changes, turning a concurrent-update miss into a :class:`ConflictError`."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ConflictError(
+            "visit", row.id, "another clinician", None, expected_version, expected_version + 1
+        ) from None
+
+
+def _editable(session: Session, visit_id: str, expected_version: int) -> VisitRow:
+    row = get_row(session, visit_id)
+    check_version(session, row, expected_version)
+    if row.status != VisitStatus.DRAFT.value:
+        raise ReadOnlyError(f"Visit {visit_id} is {row.status} and read-only; amend it to record changes.")
+    return row
+
+
+def save_results(
+    session: Session,
+    visit_id: str,
+    expected_version: int,
+    results: Results,
+    *,
+    actor_id: str,
+    annotations: Annotations | None = None,
+) -> Visit:
+    """Replace a draft visit's results with ``results``.
+
+    Args:
+        session: the unit of work.
+        visit_id: the visit.
+        expected_version: the version the user's copy was loaded at.
+        results: the complete set of values (paths missing from it are removed).
+        actor_id: who saves.
+        annotations: unit and method per field path.
+
+    Returns:
+        The visit as stored (with its new version when anything changed).
+
+    Raises:
+        ConflictError: someone else saved the visit since ``expected_version``.
+        ReadOnlyError: the visit is signed or amended.
+    """
+    row = _editable(session, visit_id, expected_version)
+    before, after = _apply_results(row, results, annotations or {})
+    if after:
+        row.updated_at = utcnow()
+        row.updated_by = actor_id
+        flush_or_conflict(session, row, expected_version)
+        audit.record(
+            session,
+            actor_id=actor_id,
+            action="update",
+            entity="visit",
+            entity_id=visit_id,
+            before={"results": before},
+            after={"results": after},
+        )
+    return to_domain(row)
+
+
+def sign_visit(session: Session, visit_id: str, expected_version: int, *, clinician_id: str) -> Visit:
+    """Mark a draft visit signed by ``clinician_id`` (whose password the caller has checked).
+
+    Raises:
+        ConflictError: the visit changed since ``expected_version``.
+        ReadOnlyError: the visit is already signed or amended.
+    """
+    row = _editable(session, visit_id, expected_version)
+    now = utcnow()
+    row.status, row.signed_at, row.signed_by = VisitStatus.SIGNED.value, now, clinician_id
+    row.updated_at, row.updated_by = now, clinician_id
+    flush_or_conflict(session, row, expected_version)
+    audit.record(
+        session,
+        actor_id=clinician_id,
+        action="sign",
+        entity="visit",
+        entity_id=visit_id,
+        before={"status": VisitStatus.DRAFT.value, "version": expected_version},
+        after={
+            "status": VisitStatus.SIGNED.value,
+            "signed_by": clinician_id,
+            "signed_at": now.isoformat(),
+            "version": row.version,
+        },
+    )
+    return to_domain(row)
+
+
+def amend_visit(
+    session: Session, visit_id: str, expected_version: int, new_visit_id: str, *, actor_id: str
+) -> Visit:
+    """Open an amendment of a signed visit: a new draft with a copy of its results.
+
+    The signed original is kept unchanged except for its status, which becomes ``amended``.
+
+    Returns:
+        The new draft visit (``amends`` = the original's id).
+
+    Raises:
+        ConflictError: the original changed since ``expected_version``.
+        ReadOnlyError: the visit is not signed (drafts are edited directly; amended ones were replaced).
+    """
+    original = get_row(session, visit_id)
+    check_version(session, original, expected_version)
+    if original.status != VisitStatus.SIGNED.value:
+        raise ReadOnlyError(f"Only a signed visit can be amended; visit {visit_id} is {original.status}.")
+    now = utcnow()
+    original.status, original.updated_at, original.updated_by = VisitStatus.AMENDED.value, now, actor_id
+    flush_or_conflict(session, original, expected_version)
+    annotations = {r.field_path: (r.unit, r.method) for r in original.results}
+    draft = Visit(
+        VisitId(new_visit_id),
+        PatientId(original.patient_id),
+        original.visit_date,
+        ClinicianId(actor_id),
+        VisitStatus.DRAFT,
+        results_of(original),
+        amends=VisitId(visit_id),
+    )
+    created = add_visit(session, draft, actor_id=actor_id, annotations=annotations)
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="amend",
+        entity="visit",
+        entity_id=visit_id,
+        before={"status": VisitStatus.SIGNED.value},
+        after={"status": VisitStatus.AMENDED.value, "amended_by_visit": new_visit_id},
+    )
+    return created

@@ -1,0 +1,84 @@
+"""``forms``: list the assessment batteries, or show one battery's fields.
+
+Lets a clinician-developer check what the app will ask for — ids, kinds, units, ranges and the
+source behind every field — without starting the desktop window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from clinic_app.assessment.spec import FieldSpec, FormCatalogue, FormSpecError, load_forms
+from clinic_app.assessment.wording import format_range
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add the ``forms`` sub-command.
+
+    Args:
+        subparsers: the top-level sub-parser collection.
+    """
+    parser = subparsers.add_parser(
+        "forms",
+        help="list the assessment batteries, or show the fields of one",
+        description="List the assessment batteries (id, title, number of fields), or show one with "
+        "'forms show ID'.",
+    )
+    actions = parser.add_subparsers(dest="forms_action", metavar="ACTION")
+    show = actions.add_parser("show", help="show the fields of one battery")
+    show.add_argument("form_id", metavar="ID", help="battery id, e.g. diastasis")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """List the forms or show one; exit 2 for an unknown id, 1 when the forms cannot be read."""
+    try:
+        catalogue = load_forms()
+    except (FormSpecError, OSError) as exc:
+        print(f"Cannot read the assessment forms: {exc}", file=sys.stderr)
+        return 1
+    if getattr(args, "forms_action", None) == "show":
+        return _show(catalogue, args.form_id)
+    width = max(len(form.id) for form in catalogue)
+    for form in catalogue:
+        print(f"{form.id:<{width}}  {form.title}  ({len(form.fields)} fields)")
+    return 0
+
+
+def _show(catalogue: FormCatalogue, form_id: str) -> int:
+    """Print one form: heading, source, then one line per field and its source."""
+    form = catalogue.form(form_id)
+    if form is None:
+        known = ", ".join(f.id for f in catalogue)
+        print(f"Unknown battery '{form_id}'. The batteries are: {known}", file=sys.stderr)
+        return 2
+    print(f"{form.title} [{form.id}]")
+    print(form.description)
+    print(f"Source: {form.source}")
+    if form.rules:
+        print(f"Cross-field rules: {', '.join(form.rules)}")
+    print()
+    for spec in form.fields:
+        print(f"  {spec.id}{' (left/right)' if spec.sided else ''}{' *required' if spec.required else ''}")
+        print(f"      {spec.label} — {_describe(spec)}")
+        print(f"      source: {spec.source}")
+    return 0
+
+
+def _describe(spec: FieldSpec) -> str:
+    """Kind, unit and range (or options) of a field in a few words."""
+    parts = [spec.kind.value]
+    if spec.unit_field:
+        ranges = "; ".join(
+            f"{format_range(low, high, unit.replace('_', '-'))}" for unit, low, high in spec.unit_ranges
+        )
+        parts.append(f"unit from {spec.unit_field}: {ranges}")
+    elif spec.kind.numeric:
+        parts.append(format_range(spec.minimum, spec.maximum, spec.unit))
+    if spec.allowed:
+        parts.append("scores " + ", ".join(str(v) for v in spec.allowed))
+    if spec.choices:
+        parts.append("options " + ", ".join(spec.choice_ids))
+    return ", ".join(parts)

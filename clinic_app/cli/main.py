@@ -17,6 +17,7 @@ import clinic_app
 COMMAND_MODULES: tuple[str, ...] = (
     "clinic_app.cli.forms_cmd",
     "clinic_app.cli.validate_cmd",
+    "clinic_app.cli.backup_cmd",
 )
 """Modules that each register one or more sub-commands, in the order ``--help`` lists them."""
 

@@ -33,12 +33,13 @@ from clinic_app.storage.diagnose import (
     Condition,
     StorageProblemError,
     classify,
-    known_revisions,
     problem,
+    read_only_connection,
     shown_url,
     sqlite_file,
 )
 from clinic_app.storage.errors import SchemaTooNewError, StorageError
+from clinic_app.storage.migrate import known_revisions
 
 _PG_ADVICE = (
     "{db} is a shared PostgreSQL database. Its backups are made on the server by the clinic's "
@@ -154,8 +155,7 @@ def inspect_backup(path: Path, *, known: Sequence[str] | None = None) -> BackupI
         raise StorageProblemError(Condition.MISSING_FOLDER, f"There is no file at {path}.")
     _require_sqlite_header(path)
     try:
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+        with contextlib.closing(read_only_connection(path)) as conn:
             verdict = [str(row[0]) for row in conn.execute("PRAGMA integrity_check")]
             if verdict != ["ok"]:
                 raise problem(Condition.CORRUPT, str(path), f": {'; '.join(verdict[:3])}")

@@ -29,11 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, make_url
 
-from clinic_app.storage import migrations
 from clinic_app.storage.errors import SchemaTooNewError, StorageError
+from clinic_app.storage.migrate import known_revisions
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file."""
@@ -94,16 +93,6 @@ class DatabaseStatus:
     warnings: tuple[str, ...] = ()
 
 
-def known_revisions() -> tuple[str, ...]:
-    """Return the Alembic revisions shipped with this app, oldest first (the last one is head).
-
-    Read from the migration scripts packaged in :mod:`clinic_app.storage.migrations`, so a wheel or a
-    bundle answers the same as a checkout.
-    """
-    scripts = ScriptDirectory(str(Path(migrations.__file__).resolve().parent))
-    return tuple(reversed([script.revision for script in scripts.walk_revisions()]))
-
-
 def shown_url(url: str | URL) -> str:
     """Render ``url`` (or a plain file path) for a message: password hidden, SQLite shown as its file."""
     if isinstance(url, str) and "://" not in url:
@@ -127,7 +116,8 @@ def check_database(url: str | URL, *, known: Sequence[str] | None = None) -> Dat
 
     Args:
         url: the database URL (SQLite file or PostgreSQL).
-        known: the revisions this app knows, oldest first; defaults to :func:`known_revisions`.
+        known: the revisions this app knows, oldest first; defaults to the shipped migrations
+            (:func:`clinic_app.storage.migrate.known_revisions`).
 
     Returns:
         What was found, when the database is usable (possibly after migrations).
@@ -345,15 +335,21 @@ def _disk_warnings(folder: Path) -> tuple[str, ...]:
     return (f"Only {free // (1024 * 1024)} MB free on the disk holding {folder}; free some space soon.",)
 
 
-def _read_only_connection(path: Path) -> sqlite3.Connection:
-    """Open ``path`` read-only: a failed check can never change the file."""
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_PROBE_TIMEOUT_S)
+def read_only_connection(path: Path, timeout: float = LOCK_PROBE_TIMEOUT_S) -> sqlite3.Connection:
+    """Open ``path`` read-only, so a check can never change the file or leave files beside it.
+
+    Without a ``-wal`` file beside it, every committed page is in the file itself and it is opened as
+    immutable: SQLite then creates no ``-wal``/``-shm`` companions (a read-only connection could not
+    remove them again). A database in use keeps its companions and is read through them.
+    """
+    query = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
+    return sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True, timeout=timeout)
 
 
 def _read_sqlite_revision(path: Path) -> tuple[str | None, bool]:
     """Return the recorded Alembic revision (None if none) and whether the file has any tables."""
     try:
-        with contextlib.closing(_read_only_connection(path)) as conn:
+        with contextlib.closing(read_only_connection(path)) as conn:
             names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "alembic_version" not in names:
                 return None, bool(names)

@@ -1,0 +1,143 @@
+"""The referral letter: to the GP, pelvic-health physiotherapist or urogynaecology.
+
+Printed when the outcome is REFER or a hold that names a referral (Decision.referral). It states
+who it is for, why, and the findings with their values and sources — nothing more than was found.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
+
+from clinic_app.readiness.decision import Finding, Referral, Status
+from clinic_app.reporting.base import ReportRenderer, text
+from clinic_app.reporting.flowables import framed_notice
+from clinic_app.reporting.formatting import day, number
+from clinic_app.reporting.inputs import ReportKind
+
+
+class ReferralLetterRenderer(ReportRenderer):
+    """Builds a one- or two-page referral letter for a visit that needs one."""
+
+    kind = ReportKind.REFERRAL
+
+    def referral(self) -> Referral:
+        """Return the decision's referral, or a default to the GP for a bare REFER outcome."""
+        found = self.data.decision.referral
+        if found is not None:
+            return found
+        holds = [f for f in self.data.decision.holds if f.status is Status.REFER]
+        return Referral(
+            to=(self.words.text("default_recipient"),),
+            reasons=tuple(f.title for f in holds),
+            rule_ids=tuple(f.rule_id for f in holds),
+        )
+
+    def prompting_findings(self, referral: Referral) -> list[Finding]:
+        """Return the findings named by the referral (every hold when it names none)."""
+        decision = self.data.decision
+        every = (*decision.holds, *decision.cautions, *decision.notes)
+        named = [f for f in every if f.rule_id in referral.rule_ids]
+        return named or list(decision.holds)
+
+    def story(self) -> list[Flowable]:
+        """Return the letter: addressee, re-line, opening, reasons, findings, background, sign-off."""
+        data = self.data
+        referral = self.referral()
+        story: list[Flowable] = []
+        if data.is_draft:
+            story += [
+                framed_notice(
+                    self.styles,
+                    text(self.words.common_text("draft_banner")),
+                    self.frame_width,
+                    border=self.styles.draft,
+                ),
+                self.spacer(2),
+            ]
+        story.append(Paragraph(text(day(data.printed_on)), self.styles.body))
+        title = self.words.text("title")
+        if referral.urgent:
+            title = f"{self.words.text('urgent')} — {title}"
+        story.append(Paragraph(text(title), self.styles.title))
+        record = (
+            self.words.text("record", record=data.patient.record_number) if data.patient.record_number else ""
+        )
+        story.append(
+            self.key_values(
+                [
+                    (self.words.text("to_label"), "; ".join(referral.to)),
+                    (
+                        self.words.text("re_label"),
+                        self.words.text(
+                            "re_line",
+                            name=data.patient.display_name,
+                            born=day(data.patient.date_of_birth),
+                            record=record,
+                        ),
+                    ),
+                ],
+                columns=1,
+            )
+        )
+        story.append(self.spacer(3))
+        mode = self.words.term("delivery_mode", data.delivery.mode.value)
+        story.append(self.para(self.words.text("salutation")))
+        story.append(
+            self.para(
+                self.words.text(
+                    "opening",
+                    name=data.patient.display_name,
+                    date=day(data.visit.visit_date),
+                    weeks=number(data.decision.weeks_postpartum),
+                    mode=mode,
+                )
+            )
+        )
+        if referral.reasons:
+            story += [self.heading(self.words.text("reasons_heading"), 2), *self.bullets(referral.reasons)]
+        findings = self.prompting_findings(referral)
+        if findings:
+            rows = [[f.rule_id, self._finding_text(f), f.source] for f in findings]
+            story += [
+                self.heading(self.words.text("findings_heading"), 2),
+                self.data_table(
+                    self.words.lines("findings_columns"), rows, (0.09, 0.61, 0.30), bold_first=True
+                ),
+            ]
+        story += [
+            self.heading(self.words.text("background_heading"), 2),
+            self.para(
+                self.words.text(
+                    "background",
+                    delivery=day(data.delivery.delivery_date),
+                    mode=mode,
+                    trauma=self.words.term("perineal_trauma", data.delivery.perineal_trauma.value),
+                    parity=data.delivery.parity,
+                    status=self.words.term("status", data.final_status.value),
+                )
+            ),
+        ]
+        story.append(self.para(self.words.text("closing")))
+        story.append(
+            KeepTogether(
+                [
+                    self.spacer(2),
+                    self.para(self.words.text("signoff")),
+                    self.spacer(8),
+                    Paragraph(f"<b>{text(data.clinician.name)}</b>", self.styles.body),
+                    self.para(
+                        " · ".join(p for p in (data.clinician.profession, data.clinician.registration) if p)
+                    ),
+                    self.para(data.letterhead.name, "muted"),
+                ]
+            )
+        )
+        return story
+
+    def _finding_text(self, finding: Finding) -> str:
+        """Return the explanation with the observed values that made the rule fire."""
+        observed = "; ".join(f"{o.label}: {o.display}" for o in finding.observed)
+        parts = [finding.explanation or finding.title]
+        if observed:
+            parts.append(f"({observed})")
+        return " ".join(parts)

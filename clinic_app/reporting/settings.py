@@ -1,0 +1,189 @@
+"""Read the report settings from ``reports/``: page layout, colours and the clinic letterhead.
+
+Layout lives in ``layout.toml`` and the letterhead in ``letterhead.toml``; a clinic replaces either
+by passing its own file. Everything read here is plain data, so a renderer can be tested with
+hand-made settings and a worker process can receive them pickled.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clinic_app.resources import reports_folder
+
+PAGE_SIZES = ("A4", "Letter")
+DEFAULT_PALETTE = ("#1f5f7a", "#c2571a", "#2f6b3a", "#7a3e9d", "#8a5a00", "#a3221b", "#4a5568", "#2456a6")
+DEFAULT_CLINIC_NAME = "Physiotherapy clinic"
+
+
+class SettingsError(ValueError):
+    """A settings file is unreadable or holds a value the renderer cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeStyle:
+    """How one outcome is marked: a colour and a drawn symbol (never the colour alone)."""
+
+    colour: str
+    symbol: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrendSpec:
+    """One trend chart of the clinician report: which values to plot over the visits."""
+
+    title: str
+    series: tuple[str, ...]
+    legend: tuple[str, ...]
+    unit: str = ""
+    unit_from: str = ""
+    reference_line: float | None = None
+    reference_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Page size, margins (mm), type size, colours and per-outcome marks."""
+
+    page_size: str = "A4"
+    margins_mm: tuple[float, float, float, float] = (20.0, 18.0, 18.0, 18.0)
+    """Top, right, bottom, left."""
+    header_height_mm: float = 24.0
+    base_size: float = 9.5
+    leading_ratio: float = 1.3
+    colours: Mapping[str, str] = field(default_factory=dict)
+    outcomes: Mapping[str, OutcomeStyle] = field(default_factory=dict)
+    symmetry_forms: tuple[str, ...] = ()
+    timed_fields: tuple[str, ...] = ()
+    trends: tuple[TrendSpec, ...] = ()
+    palette: tuple[str, ...] = DEFAULT_PALETTE
+    """Line colours of the trend charts, in series order (lines also differ by marker)."""
+
+    def colour(self, name: str, default: str = "#000000") -> str:
+        """Return the colour called ``name`` (``#rrggbb``), or ``default`` when not set."""
+        return self.colours.get(name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class Letterhead:
+    """The clinic identity printed at the top of every report."""
+
+    name: str = DEFAULT_CLINIC_NAME
+    address: tuple[str, ...] = ()
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    logo: Path | None = None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file, turning syntax and file errors into :class:`SettingsError`."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise SettingsError(f"settings file {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from exc
+
+
+def default_layout_path() -> Path:
+    """Return the bundled ``layout.toml``."""
+    return Path(str(reports_folder() / "layout.toml"))
+
+
+def default_letterhead_path() -> Path:
+    """Return the bundled ``letterhead.toml``."""
+    return Path(str(reports_folder() / "letterhead.toml"))
+
+
+def load_layout(path: Path | None = None, *, page_size: str | None = None) -> Layout:
+    """Load the page layout, optionally forcing the page size.
+
+    Args:
+        path: a layout TOML file; the bundled one when None.
+        page_size: ``"A4"`` or ``"Letter"`` to override the file's choice.
+
+    Raises:
+        SettingsError: for an unreadable file or an unknown page size.
+    """
+    data = _read_toml(path or default_layout_path())
+    page = data.get("page", {})
+    size = page_size or str(page.get("size", "A4"))
+    if size not in PAGE_SIZES:
+        raise SettingsError(f"page size '{size}' is not one of {', '.join(PAGE_SIZES)}")
+    type_ = data.get("type", {})
+    outcomes = {
+        status: OutcomeStyle(str(spec["colour"]), str(spec["symbol"]))
+        for status, spec in data.get("outcome", {}).items()
+    }
+    symmetry = data.get("symmetry", {})
+    trends = tuple(
+        TrendSpec(
+            title=str(item["title"]),
+            series=tuple(item["series"]),
+            legend=tuple(item.get("legend", item["series"])),
+            unit=str(item.get("unit", "")),
+            unit_from=str(item.get("unit_from", "")),
+            reference_line=float(item["reference_line"]) if "reference_line" in item else None,
+            reference_label=str(item.get("reference_label", "")),
+        )
+        for item in data.get("trend", [])
+    )
+    return Layout(
+        page_size=size,
+        margins_mm=(
+            float(page.get("margin_top_mm", 20)),
+            float(page.get("margin_right_mm", 18)),
+            float(page.get("margin_bottom_mm", 18)),
+            float(page.get("margin_left_mm", 18)),
+        ),
+        header_height_mm=float(page.get("header_height_mm", 24)),
+        base_size=float(type_.get("base_size", 9.5)),
+        leading_ratio=float(type_.get("leading_ratio", 1.3)),
+        colours={str(k): str(v) for k, v in data.get("colours", {}).items()},
+        outcomes=outcomes,
+        symmetry_forms=tuple(symmetry.get("forms", ())),
+        timed_fields=tuple(symmetry.get("timed_fields", ())),
+        trends=trends,
+        palette=tuple(str(c) for c in data.get("chart", {}).get("palette", DEFAULT_PALETTE)),
+    )
+
+
+def load_letterhead(path: Path | None = None) -> Letterhead:
+    """Load the clinic letterhead; a relative logo path is resolved beside the file.
+
+    Missing keys fall back to neutral defaults so a half-filled file still prints. A logo that
+    does not exist is dropped rather than failing the whole report.
+
+    Raises:
+        SettingsError: for an unreadable file or a value of the wrong type.
+    """
+    source = path or default_letterhead_path()
+    clinic = _read_toml(source).get("clinic", {})
+    if not isinstance(clinic, dict):
+        raise SettingsError(f"{source}: [clinic] must be a table")
+    address = clinic.get("address", [])
+    if isinstance(address, str):
+        address = [line.strip() for line in address.split("\n") if line.strip()]
+    if not isinstance(address, list) or not all(isinstance(line, str) for line in address):
+        raise SettingsError(f"{source}: clinic.address must be a list of lines")
+    logo: Path | None = None
+    logo_name = clinic.get("logo")
+    if isinstance(logo_name, str) and logo_name:
+        candidate = Path(logo_name)
+        if not candidate.is_absolute():
+            candidate = source.parent / candidate
+        logo = candidate if candidate.is_file() else None
+    return Letterhead(
+        name=str(clinic.get("name", DEFAULT_CLINIC_NAME)),
+        address=tuple(address),
+        phone=str(clinic.get("phone", "")),
+        email=str(clinic.get("email", "")),
+        website=str(clinic.get("website", "")),
+        logo=logo,
+    )

@@ -1,0 +1,1 @@
+"""Tests of the stdlib-only domain layer."""

@@ -1,0 +1,108 @@
+"""What every rule evaluator reads (the visit, the protocol, shared derived values) and returns.
+
+Evaluators live in the ``rules_*`` modules, one per family. Each is a function
+``(ctx, rule) -> RuleResult | None`` (None: the rule does not apply to this visit at all, e.g. H2
+without an earlier visit). A result with hits fired; one with missing inputs and no hits was not
+assessed; otherwise it passed. Missing data therefore never turns into a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from clinic_app.domain.model import Results, Value
+from clinic_app.domain.visitfile import VisitRecord
+from clinic_app.readiness.decision import ObservedValue
+from clinic_app.readiness.protocol import CheckSpec, Protocol, RuleSpec
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One firing of one check, with the printed explanation and the values behind it."""
+
+    check: CheckSpec
+    text: str
+    observed: tuple[ObservedValue, ...] = ()
+
+
+@dataclass(slots=True)
+class RuleResult:
+    """What one rule found on one visit."""
+
+    hits: list[Hit] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    summary: str = ""
+
+
+@dataclass(slots=True)
+class Context:
+    """The inputs of one assessment, plus what earlier rules established (O4 reads O2's result)."""
+
+    record: VisitRecord
+    results: Results
+    protocol: Protocol
+    days: int
+    weeks: float
+    previous: Results | None = None
+    fired: set[str] = field(default_factory=set)
+    """Ids of rules that produced a hold so far."""
+    derived: list[ObservedValue] = field(default_factory=list)
+
+    def value(self, path: str) -> Value | None:
+        """Return the raw recorded value at ``path`` (None when not recorded)."""
+        return self.results.data.get(path)  # type: ignore[call-overload, no-any-return]
+
+    def hit(self, check: CheckSpec, value: str, where: str = "", *, threshold: str | None = None,
+            paths: tuple[str, ...] = ()) -> Hit:
+        """Build a :class:`Hit` from the check's template and the observed value."""
+        shown = threshold if threshold is not None else check.threshold_text
+        text = check.text.format(value=value, threshold=shown, op=check.op, where=where)
+        observed = tuple(ObservedValue(p, self.protocol.label(p), value) for p in paths)
+        return Hit(check, text, observed)
+
+    def add_derived(self, path: str, label: str, display: str) -> None:
+        """Record a computed value shown beside the decision (BMI, LSI, POP-Q stage …)."""
+        self.derived.append(ObservedValue(path, label, display))
+
+    def flags(self, result: RuleResult, check: CheckSpec, paths: tuple[str, ...]) -> None:
+        """Evaluate an ``is_true``/``any_true`` check over yes/no inputs.
+
+        Every input must be recorded for the rule to pass; each "yes" is named in one hit.
+        """
+        yes: list[str] = []
+        for path in paths:
+            flag = self.results.flag(path)
+            if flag is None:
+                result.missing.append(path)
+            elif check.fires(flag):
+                yes.append(path)
+        if yes:
+            labels = ", ".join(self.protocol.label(p) for p in yes)
+            result.hits.append(self.hit(check, labels, paths=tuple(yes)))
+
+
+Evaluator = Callable[[Context, RuleSpec], RuleResult | None]
+
+
+def symptom_tasks(ctx: Context, check: CheckSpec) -> Hit | None:
+    """Fire ``check`` (a ``contains`` check) for load/impact tasks L1–L7 whose symptoms match.
+
+    Used by P1 (leakage), P6 (heaviness) and O3 (doming): a symptom during a task counts as the
+    symptom itself (CLINICAL.md §12, L1–L7). Tasks not recorded are the L rules' business.
+    """
+    tasks: list[str] = []
+    paths: list[str] = []
+    for n in range(1, 8):
+        path = f"load_impact.l{n}_symptoms"
+        if check.fires(ctx.results.choices(path)):
+            tasks.append(ctx.protocol.label(f"load_impact.l{n}"))
+            paths.append(path)
+    if not tasks:
+        return None
+    return ctx.hit(check, ", ".join(tasks), ", ".join(tasks), paths=tuple(paths))
+
+
+def weeks_text(days: int) -> str:
+    """Weeks since birth as printed: unrounded enough to judge a boundary, with the day count."""
+    return f"{days / 7:.2f} weeks ({days} days)"

@@ -1,0 +1,145 @@
+"""Symptom rules P1–P9 and M1–M2: pelvic-floor and lumbopelvic symptoms (CLINICAL.md §2.3, §12).
+
+A symptom is never overridable (§13.3); the protocol loader refuses a file that says otherwise.
+"""
+
+from __future__ import annotations
+
+from clinic_app.domain.derived import iciq_band, iciq_total
+from clinic_app.readiness.context import Context, Evaluator, RuleResult, symptom_tasks, weeks_text
+from clinic_app.readiness.protocol import RuleSpec
+
+_TRIGGER_WORDS = {"cough_sneeze": "cough/sneeze", "exertion": "exertion", "running": "running",
+                  "urgency": "urgency", "other": "other"}
+
+
+def _flags(ctx: Context, rule: RuleSpec) -> RuleResult:
+    """P4, P5, P7, P8, M2: any recorded "yes" among the check's inputs fires."""
+    result = RuleResult()
+    check = rule.check("reported")
+    ctx.flags(result, check, check.inputs)
+    return result
+
+
+def _leakage(ctx: Context, rule: RuleSpec) -> RuleResult:
+    """P1: leakage reported in the screen, or during any load/impact task."""
+    result = RuleResult()
+    check = rule.check("reported")
+    leakage = ctx.results.flag("symptoms.urinary_leakage")
+    if leakage is None:
+        result.missing.append("symptoms.urinary_leakage")
+    elif leakage:
+        triggers = [_TRIGGER_WORDS.get(t, t) for t in ctx.results.choices("symptoms.leakage_triggers")]
+        where = f" (with {', '.join(triggers)})" if triggers else ""
+        result.hits.append(ctx.hit(check, "yes", where, paths=("symptoms.urinary_leakage",)))
+    task_hit = symptom_tasks(ctx, rule.check("during_task"))
+    if task_hit is not None:
+        result.hits.append(task_hit)
+    return result
+
+
+def _cough_test(ctx: Context, rule: RuleSpec) -> RuleResult:
+    """P2: a positive cough stress test, supine or standing; "not_done" is not an assessment."""
+    result = RuleResult()
+    check = rule.check("positive")
+    done = False
+    for path in ("pelvic_floor.cough_test_supine", "pelvic_floor.cough_test_standing"):
+        value = ctx.results.text(path)
+        if value in ("positive", "negative"):
+            done = True
+        if check.fires(value):
+            result.hits.append(ctx.hit(check, "positive", ctx.protocol.label(path), paths=(path,)))
+    if not done:
+        result.missing.extend(["pelvic_floor.cough_test_supine", "pelvic_floor.cough_test_standing"])
+    return result
+
+
+def _iciq(ctx: Context, rule: RuleSpec) -> RuleResult:
+    """P3: ICIQ-UI SF total ≥ 1 (or the frequency item > 0), with the Klovning 2009 band."""
+    result = RuleResult()
+    r = ctx.results
+    if r.text("questionnaires.iciq_administered") == "not_administered":
+        result.missing.append("questionnaires.iciq_total (not administered)")
+        return result
+    items = [r.number(f"questionnaires.iciq_{k}") for k in ("frequency", "amount", "interference")]
+    total = r.number("questionnaires.iciq_total")
+    if total is None and all(i is not None for i in items):
+        try:
+            total = float(iciq_total(*(int(i) for i in items if i is not None)))
+        except ValueError:
+            total = None
+    if total is None and items[0] is None:
+        result.missing.append("questionnaires.iciq_total")
+        return result
+    if total is not None:
+        band = iciq_band(int(total)).value if 0 <= total <= 21 else "out of range"
+        ctx.add_derived("questionnaires.iciq_total", "ICIQ-UI SF total (Klovning 2009 band)",
+                        f"{int(total)} ({band})")
+        check = rule.check("total")
+        if check.fires(total):
+            result.hits.append(ctx.hit(check, f"{int(total)}", f" (Klovning 2009: {band})",
+                                       paths=("questionnaires.iciq_total",)))
+            return result
+        result.summary = f"ICIQ-UI SF total {int(total)} ({band})"
+    frequency = rule.check("frequency")
+    if items[0] is not None and frequency.fires(items[0]):
+        result.hits.append(ctx.hit(frequency, f"{int(items[0])}", paths=("questionnaires.iciq_frequency",)))
+    return result
+
+
+def _heaviness(ctx: Context, rule: RuleSpec) -> RuleResult:
+    """P6: heaviness, bulge or dragging at rest, in daily life or during any task."""
+    result = RuleResult()
+    ctx.flags(result, rule.check("reported"), ("symptoms.heaviness",))
+    task_hit = symptom_tasks(ctx, rule.check("during_task"))
+    if task_hit is not None:
+        result.hits.append(task_hit)
+    return result
+
+
+def _bleeding(ctx: Context, rule: RuleSpec) -> RuleResult:
+    """P9: non-menstrual bleeding from 8 weeks refers; earlier it is a note to review."""
+    result = RuleResult()
+    bleeding = ctx.results.flag("symptoms.abnormal_bleeding")
+    if bleeding is None:
+        result.missing.append("symptoms.abnormal_bleeding")
+    elif bleeding:
+        for name in ("weeks", "early"):
+            check = rule.check(name)
+            if check.fires(ctx.weeks):
+                paths = ("symptoms.abnormal_bleeding",)
+                result.hits.append(ctx.hit(check, weeks_text(ctx.days), paths=paths))
+                break
+    return result
+
+
+def _daily_pain(ctx: Context, rule: RuleSpec) -> RuleResult:
+    """M1: pain with daily activities, with the sites and rating when recorded."""
+    result = RuleResult()
+    pain = ctx.results.flag("symptoms.daily_activity_pain")
+    if pain is None:
+        result.missing.append("symptoms.daily_activity_pain")
+    elif pain:
+        details = [s.replace("_", " ") for s in ctx.results.choices("symptoms.daily_pain_sites")]
+        rating = ctx.results.number("symptoms.daily_pain_rating")
+        if rating is not None:
+            details.append(f"{rating:g}/10")
+        where = f" ({', '.join(details)})" if details else ""
+        paths = ("symptoms.daily_activity_pain",)
+        result.hits.append(ctx.hit(rule.check("reported"), "yes", where, paths=paths))
+    return result
+
+
+EVALUATORS: dict[str, Evaluator] = {
+    "P1": _leakage,
+    "P2": _cough_test,
+    "P3": _iciq,
+    "P4": _flags,
+    "P5": _flags,
+    "P6": _heaviness,
+    "P7": _flags,
+    "P8": _flags,
+    "P9": _bleeding,
+    "M1": _daily_pain,
+    "M2": _flags,
+}

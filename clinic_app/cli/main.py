@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clinic_app.cli.forms_cmd",
     "clinic_app.cli.validate_cmd",
     "clinic_app.cli.backup_cmd",
+    "clinic_app.cli.assess_cmd",
 )
 """Modules that each register one or more sub-commands, in the order ``--help`` lists them."""
 

@@ -123,7 +123,7 @@ def _linea_alba(ctx: Context, rule: RuleSpec) -> RuleResult:
     if check.fires(tension):
         result.hits.append(ctx.hit(check, tension, paths=("diastasis.linea_alba_tension",)))
     else:
-        result.summary = f"linea alba: {tension.replace('_', ' ')}"
+        result.summary = tension.replace("_", " ")
     return result
 
 

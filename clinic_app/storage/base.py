@@ -100,7 +100,7 @@ def search_key(text: str) -> str:
     Returns:
         The key stored beside the text and compared against folded search terms.
     """
-    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return " ".join(stripped.translate(_LETTER_FOLDS).split())
 

@@ -100,7 +100,10 @@ def url_for_settings(url: str | URL) -> str:
         The same URL with the password removed.
     """
     parsed = make_url(url)
-    return parsed.set(password=None).render_as_string(hide_password=False)
+    # URL.set(password=None) means "leave unchanged", so the URL is rebuilt without one.
+    bare = URL.create(parsed.drivername, username=parsed.username, host=parsed.host, port=parsed.port,
+                      database=parsed.database, query=parsed.query)
+    return bare.render_as_string(hide_password=False)
 
 
 def open_database(

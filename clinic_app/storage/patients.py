@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from clinic_app.domain.enums import DeliveryMode, PerinealTrauma
@@ -220,7 +220,8 @@ def search_query(text: str, *, include_archived: bool = False, limit: int = 50) 
     """Build the patient search query for ``text``.
 
     ``text`` may be a date of birth (``YYYY-MM-DD``), or words: each word must be the start of the
-    family name, a given name, the record number or the patient id. Matching ignores case and accents.
+    family name, the given names, the record number or the patient id — or the whole text the start
+    of the family or given names (for names of several words). Matching ignores case and accents.
     Every condition is an indexed equality or prefix range, so search stays fast on large clinics.
 
     Args:
@@ -239,21 +240,35 @@ def search_query(text: str, *, include_archived: bool = False, limit: int = 50) 
         born = None
     if born is not None:
         query = query.where(PatientRow.date_of_birth == born)
-    else:
-        for word in search_key(stripped).split():
-            upper = prefix_upper_bound(word)
-            raw_upper = prefix_upper_bound(word.upper())
+    elif key := search_key(stripped):
+        words = key.split()
+        every_word = and_(*(_word_matches(word) for word in words))
+        if len(words) > 1:
+            # A family name of several words ("Ní Bhriain") is also found by typing it whole.
+            phrase_upper = prefix_upper_bound(key)
             query = query.where(
                 or_(
-                    and_(PatientRow.family_key >= word, PatientRow.family_key < upper),
-                    and_(PatientRow.given_key >= word, PatientRow.given_key < upper),
-                    and_(PatientRow.record_key >= word, PatientRow.record_key < upper),
-                    and_(PatientRow.id >= word.upper(), PatientRow.id < raw_upper),
+                    and_(PatientRow.family_key >= key, PatientRow.family_key < phrase_upper),
+                    and_(PatientRow.given_key >= key, PatientRow.given_key < phrase_upper),
+                    every_word,
                 )
             )
+        else:
+            query = query.where(every_word)
     if not include_archived:
         query = query.where(PatientRow.archived.is_(False))
     return query.order_by(PatientRow.family_key, PatientRow.given_key, PatientRow.id).limit(limit)
+
+
+def _word_matches(word: str) -> ColumnElement[bool]:
+    """Condition: ``word`` begins the family name, given names, record number or id (all indexed)."""
+    upper = prefix_upper_bound(word)
+    return or_(
+        and_(PatientRow.family_key >= word, PatientRow.family_key < upper),
+        and_(PatientRow.given_key >= word, PatientRow.given_key < upper),
+        and_(PatientRow.record_key >= word, PatientRow.record_key < upper),
+        and_(PatientRow.id >= word.upper(), PatientRow.id < prefix_upper_bound(word.upper())),
+    )
 
 
 def search_patients(

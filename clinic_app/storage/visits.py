@@ -8,10 +8,11 @@ Saves carry the version the user started from: if the stored version moved on, a
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -247,13 +248,34 @@ def check_version(session: Session, row: VisitRow, expected_version: int) -> Non
 
 
 def flush_or_conflict(session: Session, row: VisitRow, expected_version: int) -> None:
-    """Flush pending changes, turning a concurrent-update miss into a :class:`ConflictError`."""
+    """Flush pending changes, turning a concurrent-update miss into a :class:`ConflictError`.
+
+    The version check and the write are separate statements; when another workstation commits in
+    between, the UPDATE (guarded by the version column) matches no row. The session is then rolled
+    back, so who changed the visit is read on a separate connection for the message.
+    """
+    visit_id = row.id
     try:
         session.flush()
     except StaleDataError:
-        raise ConflictError(
-            "visit", row.id, "another clinician", None, expected_version, expected_version + 1
-        ) from None
+        changed_by, changed_at, current = _last_change(session, visit_id)
+        raise ConflictError("visit", visit_id, changed_by, changed_at, expected_version, current) from None
+
+
+def _last_change(session: Session, visit_id: str) -> tuple[str, dt.datetime | None, int]:
+    """Read who last changed a visit, outside the failed transaction."""
+    query = (
+        select(VisitRow.updated_at, VisitRow.version, ClinicianRow.name)
+        .join(ClinicianRow, ClinicianRow.id == VisitRow.updated_by, isouter=True)
+        .where(VisitRow.id == visit_id)
+    )
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with engine.connect() as connection:
+        found = connection.execute(query).first()
+    if found is None:
+        return "another clinician", None, -1
+    return found.name or "another clinician", found.updated_at, found.version
 
 
 def _editable(session: Session, visit_id: str, expected_version: int) -> VisitRow:

@@ -27,7 +27,7 @@ _FOLDS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "
 
 def _key(text: str) -> str:
     # Frozen copy of the 0002-era folding rule: a migration must not change if the app's rule does.
-    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return " ".join(stripped.translate(_FOLDS).split())
 

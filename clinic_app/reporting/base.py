@@ -37,6 +37,8 @@ def page_counting_canvas(label: str, font: str, size: float, right: float, y: fl
 
     class _PageCountingCanvas(Canvas):  # type: ignore[misc]  # ReportLab is untyped
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Start every page in the embedded font so no unembedded base-14 font is referenced.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or font
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 

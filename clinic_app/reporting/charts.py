@@ -94,7 +94,7 @@ def trend_chart(
     """
     height = 150.0
     legend_width = 110.0
-    drawing = Drawing(width, height + 18)
+    drawing = Drawing(width, height + 18, initialFontName=REGULAR)
     title = f"{spec.title} ({unit})" if unit and unit not in spec.title else spec.title
     drawing.add(String(0, height + 6, title, fontName=REGULAR, fontSize=font_size + 0.5))
     plot = LinePlot()

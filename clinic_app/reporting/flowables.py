@@ -12,7 +12,7 @@ from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from clinic_app.reporting.fonts import BOLD
+from clinic_app.reporting.fonts import BOLD, REGULAR
 from clinic_app.reporting.styles import StyleSheet, colour
 
 SYMBOLS = ("octagon_bang", "no_entry", "clock", "triangle_bang", "question", "check_caution", "check")
@@ -130,6 +130,7 @@ def outcome_banner(
             [
                 ("BACKGROUND", (0, 0), (-1, -1), colour(fill)),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
                 ("TOPPADDING", (0, 0), (-1, -1), 8),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
                 ("LEFTPADDING", (0, 0), (0, 0), 10),
@@ -153,6 +154,7 @@ def framed_notice(
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
                 ("BOX", (0, 0), (-1, -1), 1.2, border or styles.proposal_border),
                 ("BACKGROUND", (0, 0), (-1, -1), fill or styles.proposal_fill),
                 ("TOPPADDING", (0, 0), (-1, -1), 6),

@@ -89,10 +89,9 @@ class RecordedValues:
         return out
 
     def table(self, form: FormInfo, field_ids: list[str]) -> Table:
-        """Return the values of a form: with left/right/LSI columns when any value is sided."""
+        """Return the values of a form in spec order, with side and LSI columns when any is sided."""
         yes, no = self.words.text("yes"), self.words.text("no")
-        sided_rows: list[list[str]] = []
-        single_rows: list[list[str]] = []
+        rows: list[tuple[bool, list[str]]] = []
         for field_id in field_ids:
             path = f"{form.id}.{field_id}"
             info = self.r.data.field_info(path)
@@ -103,16 +102,19 @@ class RecordedValues:
                     value_text(v, info, yes, no) if v is not None else self.not_recorded
                     for v in (left, right)
                 ]
-                sided_rows.append([info.label, shown[0], shown[1], unit, self.lsi(path, form.id)])
+                rows.append((True, [info.label, shown[0], shown[1], "", unit, self.lsi(path, form.id)]))
                 reason = self.raw(f"{path}.missing_reason")
                 if isinstance(reason, str):
-                    sided_rows.append(["", self.words.text("missing_reason", reason=reason), "", "", ""])
+                    note = self.words.text("missing_reason", reason=reason)
+                    rows.append((True, ["", "", "", note, "", ""]))
             elif single is not None:
-                single_rows.append([info.label, value_text(single, info, yes, no), unit])
-        if not sided_rows:
-            return self.r.data_table(self.words.lines("single_columns"), single_rows, (0.5, 0.34, 0.16))
-        rows = sided_rows + [[label, value, "", unit, ""] for label, value, unit in single_rows]
-        return self.r.data_table(self.words.lines("sided_columns"), rows, (0.4, 0.14, 0.14, 0.14, 0.18))
+                rows.append((False, [info.label, "", "", value_text(single, info, yes, no), unit, ""]))
+        if not any(sided for sided, _ in rows):
+            plain = [[cells[0], cells[3], cells[4]] for _, cells in rows]
+            return self.r.data_table(self.words.lines("single_columns"), plain, (0.5, 0.34, 0.16))
+        return self.r.data_table(
+            self.words.lines("sided_columns"), [cells for _, cells in rows], (0.32, 0.1, 0.1, 0.18, 0.1, 0.2)
+        )
 
     def unit_of(self, form_id: str, info: FieldInfo) -> str:
         """Return the unit to print; a field with a ``unit_field`` takes the unit recorded there."""

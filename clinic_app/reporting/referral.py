@@ -113,7 +113,7 @@ class ReferralLetterRenderer(ReportRenderer):
                     mode=mode,
                     trauma=self.words.term("perineal_trauma", data.delivery.perineal_trauma.value),
                     parity=data.delivery.parity,
-                    status=self.words.term("status", data.final_status.value),
+                    status=self.words.term("status", data.decision.status.value),
                 )
             ),
         ]

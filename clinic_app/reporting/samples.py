@@ -342,10 +342,15 @@ def sample_decision(status: Status = Status.READY) -> Decision:
 
 
 def sample_clinician_decision(decision: Decision, *, override: bool = False) -> ClinicianDecision:
-    """Return the clinician's confirmation of ``decision``, or an O2 override when ``override``."""
+    """Return the clinician's confirmation of ``decision``, or an O2 override when ``override``.
+
+    The override only changes the outcome when every hold is overridable (T1, O1, O2): symptoms
+    are never overridden into a ready outcome (CLINICAL.md §13.3).
+    """
+    overridable = all(hold.rule_id in {"T1", "O1", "O2"} for hold in decision.holds)
     return ClinicianDecision(
         proposed=decision.status,
-        final=Status.READY_WITH_CAUTIONS if override else decision.status,
+        final=Status.READY_WITH_CAUTIONS if override and overridable else decision.status,
         action=ClinicianAction.OVERRIDDEN if override else ClinicianAction.CONFIRMED,
         clinician_id="C-1",
         clinician_name="Alex Byrne",

@@ -62,6 +62,7 @@ class StyleSheet:
         commands: list[tuple[object, ...]] = [
             ("GRID", (0, 0), (-1, -1), 0.4, self.grid),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -80,6 +81,7 @@ class StyleSheet:
         return TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -97,7 +99,13 @@ def build_stylesheet(layout: Layout) -> StyleSheet:
     muted = colour(layout.colour("muted", "#5d6b82"))
     accent = colour(layout.colour("accent", "#1f5f7a"))
     body = ParagraphStyle(
-        "body", fontName=REGULAR, fontSize=size, leading=lead, textColor=text, spaceAfter=size * 0.4
+        "body",
+        fontName=REGULAR,
+        bulletFontName=REGULAR,
+        fontSize=size,
+        leading=lead,
+        textColor=text,
+        spaceAfter=size * 0.4,
     )
     cell = ParagraphStyle("cell", parent=body, fontSize=size - 1, leading=(size - 1) * 1.22, spaceAfter=0)
     return StyleSheet(

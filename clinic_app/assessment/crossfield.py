@@ -302,7 +302,8 @@ def _pain_details(
     errors: list[FieldError] = []
     for key in detail_keys:
         value = form.get(key)
-        blank = not form.has(key) or (isinstance(value, str | tuple) and not value)
+        blank = not form.has(key) or (isinstance(value, str) and not value.strip())
+        blank = blank or (isinstance(value, list | tuple) and not value)
         if flag_present and blank:
             errors.append(form.error(key, f"required because {what}"))
         elif not flag_present and form.has(key) and not blank and form.has(flag_key):

@@ -17,12 +17,15 @@ from typing import Any
 
 from clinic_app.assessment.crossfield import ALWAYS, RULES, RuleInput
 from clinic_app.assessment.spec import MISSING_REASON, FieldKind, FieldSpec, FormCatalogue
-from clinic_app.assessment.wording import describe_value, format_number, format_range, join_or
+from clinic_app.assessment.wording import describe_value, format_number, format_range, join_or, with_unit
 from clinic_app.domain.errors import FieldError
 from clinic_app.domain.visitfile import ParseOutcome, VisitRecord, flatten_results, parse_visit_file
 
 MAX_TEXT_LENGTH = 2000
 """Free text longer than this is almost certainly pasted by mistake."""
+
+COUNT_UNITS = frozenset({"reps", "points", "grade", "MOS grade", "errors", "/10", "%"})
+"""Units of counts and scores: a value out of range there is not a unit slip, so no unit hint."""
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SIDES = ("left", "right")
@@ -133,9 +136,9 @@ def _check_number(spec: FieldSpec, value: object, unit: str | None) -> str | Non
     low, high = spec.minimum, spec.maximum
     if (low is None or value >= low) and (high is None or value <= high):
         return None
-    shown_unit = f" {spec.unit}" if spec.unit and not spec.unit.startswith("/") else spec.unit
-    message = f"{label}: {format_number(value)}{shown_unit} is outside {format_range(low, high, spec.unit)}"
-    if spec.unit and _scaled_fits(value, low, high):
+    shown = with_unit(format_number(value), spec.unit)
+    message = f"{label}: {shown} is outside {format_range(low, high, spec.unit)}"
+    if spec.unit and spec.unit not in COUNT_UNITS and _scaled_fits(value, low, high):
         message += f" — check it is in {spec.unit}"
     return message
 

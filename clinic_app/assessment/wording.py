@@ -33,7 +33,7 @@ def format_number(value: float) -> str:
 
 def format_range(low: float | None, high: float | None, unit: str = "") -> str:
     """Write a closed range as ``0–10 cm``, or ``at least 4 cm`` / ``at most 3 cm`` when open."""
-    suffix = f" {unit}" if unit else ""
+    suffix = with_unit("", unit)
     if low is not None and high is not None:
         if low < 0:
             return f"{format_number(low)} to {format_number(high)}{suffix}"
@@ -43,6 +43,13 @@ def format_range(low: float | None, high: float | None, unit: str = "") -> str:
     if high is not None:
         return f"at most {format_number(high)}{suffix}"
     return "any value"
+
+
+def with_unit(text: str, unit: str) -> str:
+    """Append a unit: ``31 cm``, but ``7/10`` for a rating out of ten."""
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit.startswith("/") else f"{text} {unit}"
 
 
 def describe_value(value: object) -> str:

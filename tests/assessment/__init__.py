@@ -1,0 +1,1 @@
+"""Tests of the declarative forms and their validation."""

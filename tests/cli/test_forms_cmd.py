@@ -1,0 +1,55 @@
+"""Tests for ``python -m clinic_app forms`` (list and show)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import clinic_app.assessment.spec as spec
+from clinic_app.cli.main import main
+
+
+def test_forms_lists_every_battery_with_field_count(capsys: pytest.CaptureFixture[str]) -> None:
+    """The list shows each battery id, title and number of fields, in exam order."""
+    assert main(["forms"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == [
+        "history", "symptoms", "questionnaires", "diastasis", "prolapse", "pelvic_floor", "load_impact",
+        "strength", "hop", "jumping",
+    ]  # fmt: skip
+    assert "Hop tests  (4 fields)" in lines[8]
+
+
+def test_forms_show_prints_kind_unit_range_and_source(capsys: pytest.CaptureFixture[str]) -> None:
+    """Showing a battery prints each field with kind, unit, range and its source."""
+    assert main(["forms", "show", "hop"]) == 0
+    out = capsys.readouterr().out
+    assert "Hop tests [hop]" in out
+    assert "timed_hop_6m (left/right)" in out
+    assert "number, 0.5–30 s" in out
+    assert "source: CLINICAL.md §8.1" in out
+
+
+def test_forms_show_unit_field_ranges(capsys: pytest.CaptureFixture[str]) -> None:
+    """A measurement whose unit comes from another field lists its range per unit."""
+    assert main(["forms", "show", "diastasis"]) == 0
+    assert "0–100 mm; 0–10 cm; 0–6 finger-widths" in capsys.readouterr().out
+
+
+def test_forms_show_unknown_id_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown battery id is invalid input with the list of valid ids."""
+    assert main(["forms", "show", "gait"]) == 2
+    err = capsys.readouterr().err
+    assert "Unknown battery 'gait'" in err and "diastasis" in err
+
+
+def test_forms_reports_broken_form_files(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A malformed forms folder is a one-line failure (exit 1), not a traceback."""
+    folder = tmp_path
+    (folder / "bad.toml").write_text("id = [", encoding="utf-8")
+    monkeypatch.setattr(spec, "forms_folder", lambda: folder)
+    assert main(["forms"]) == 1
+    assert "Cannot read the assessment forms: bad.toml" in capsys.readouterr().err

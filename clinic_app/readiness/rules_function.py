@@ -19,7 +19,10 @@ _TUCK = ("knee_valgus", "thighs_not_parallel", "thighs_unequal", "foot_width", "
 
 
 def _task(ctx: Context, rule: RuleSpec) -> RuleResult:
-    """L1–L7: completed, at dose, with fair or good control and without symptoms."""
+    """L1–L7: completed, at dose, with fair or good control and without symptoms.
+
+    Completion, control and symptoms must be recorded for a pass; the dose is judged when recorded.
+    """
     result = RuleResult()
     n = int(rule.id[1:])
     prefix = f"load_impact.l{n}_"
@@ -47,7 +50,9 @@ def _task(ctx: Context, rule: RuleSpec) -> RuleResult:
         if value is not None and dose.fires(value):
             result.hits.append(ctx.hit(dose, dose.show(value), where, paths=(f"{prefix}dose",)))
     control = r.text(f"{prefix}control")
-    if control is not None and rule.check("control").fires(control):
+    if control is None:
+        result.missing.append(f"{prefix}control")
+    elif rule.check("control").fires(control):
         result.hits.append(ctx.hit(rule.check("control"), control, label, paths=(f"{prefix}control",)))
     return result
 

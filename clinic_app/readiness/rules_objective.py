@@ -73,7 +73,11 @@ def _prolapse(ctx: Context, rule: RuleSpec) -> RuleResult:
 
 
 def _ird(ctx: Context, rule: RuleSpec) -> RuleResult:
-    """O2: any recorded inter-recti distance above the threshold for its unit."""
+    """O2: any recorded inter-recti distance above the threshold for its unit.
+
+    The head-lift value at each of the three sites is required (Sperstad 2016 palpates all three);
+    rest values are judged when recorded.
+    """
     result = RuleResult()
     r = ctx.results
     unit = r.text("diastasis.unit")
@@ -88,14 +92,14 @@ def _ird(ctx: Context, rule: RuleSpec) -> RuleResult:
             path = f"diastasis.ird_{site}_{condition}"
             value = r.number(path)
             if value is None:
+                if condition == "curl":
+                    result.missing.append(path)
                 continue
             measured.append(f"{check.show(value)} {site_text} {condition_text}")
             if check.fires(value):
                 result.hits.append(ctx.hit(check, check.show(value), f"{site_text} {condition_text}",
                                            paths=(path,)))
-    if not measured:
-        result.missing.append("diastasis.ird_umbilicus_curl")
-    elif not result.hits:
+    if not result.hits and not result.missing:
         result.summary = "; ".join(measured) + f"; none {check.op} {check.threshold_text}"
     return result
 
@@ -104,8 +108,7 @@ def _doming(ctx: Context, rule: RuleSpec) -> RuleResult:
     """O3: doming seen on curl-up or exertion, abdominal-wall symptoms, or doming in any task."""
     result = RuleResult()
     ctx.flags(result, rule.check("observed"), ("diastasis.doming",))
-    if ctx.results.flag("symptoms.abdominal_symptoms"):
-        ctx.flags(result, rule.check("symptoms"), ("symptoms.abdominal_symptoms",))
+    ctx.flags(result, rule.check("symptoms"), ("symptoms.abdominal_symptoms",))
     task_hit = symptom_tasks(ctx, rule.check("during_task"))
     if task_hit is not None:
         result.hits.append(task_hit)
@@ -132,7 +135,10 @@ _STANDING = {"fast": "standing_fast_reps", "mvc_reps": "standing_mvc_reps", "mvc
 
 
 def _pelvic_floor(ctx: Context, rule: RuleSpec) -> RuleResult:
-    """O5: MOS ≤ 2, or any part of the standing baseline below target (10 fast; 8 × 6 s; 60 s)."""
+    """O5: MOS ≤ 2, or any part of the standing baseline below target (10 fast; 8 × 6 s; 60 s).
+
+    Both the MOS grade and the whole standing baseline are needed for a pass; either alone can fire.
+    """
     result = RuleResult()
     r = ctx.results
     mos = r.number("pelvic_floor.mos")
@@ -147,8 +153,10 @@ def _pelvic_floor(ctx: Context, rule: RuleSpec) -> RuleResult:
         elif rule.check(name).fires(value):
             check = rule.check(name)
             result.hits.append(ctx.hit(check, check.show(value), paths=(path,)))
-    if mos is None and absent:
-        result.missing.extend(["pelvic_floor.mos", *absent])
+    if mos is None:
+        absent.insert(0, "pelvic_floor.mos")
+    if absent:
+        result.missing.extend(absent)
     elif not result.hits:
         result.summary = f"MOS {mos:g}" if mos is not None else "standing baseline met"
     return result

@@ -16,12 +16,24 @@ from xml.sax.saxutils import escape
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
 
 from clinic_app.reporting.fonts import BOLD, REGULAR
 from clinic_app.reporting.inputs import ReportInput, ReportKind
 from clinic_app.reporting.styles import StyleSheet, build_stylesheet
 from clinic_app.reporting.wording import Wording, load_wording
+
+HEADING_ROOM_MM = 30
+"""Space a heading needs below it on the page, or it starts on the next page."""
 
 
 def text(value: object) -> str:
@@ -56,6 +68,30 @@ def page_counting_canvas(label: str, font: str, size: float, right: float, y: fl
             Canvas.save(self)
 
     return _PageCountingCanvas
+
+
+class Heading(Paragraph):  # type: ignore[misc]  # ReportLab is untyped
+    """A heading that refuses to sit at the foot of a page with less than ``room`` below it."""
+
+    def __init__(self, markup: str, style: Any, room: float) -> None:
+        super().__init__(markup, style)
+        self.markup = markup
+        self.room = room
+
+    def plain(self) -> Paragraph:
+        """Return the same heading as a plain paragraph, for use inside a kept-together group."""
+        return Paragraph(self.markup, self.style)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        """Claim more than the space left when too little remains, so the frame moves it on."""
+        width, height = super().wrap(available_width, available_height)
+        if available_height < height + self.room:
+            return width, available_height + 1
+        return width, height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        """Never split a heading: it moves to the next page whole."""
+        return []
 
 
 class ReportRenderer:
@@ -257,9 +293,17 @@ class ReportRenderer:
 
     # --- helpers for subclasses ----------------------------------------------------------------
 
-    def heading(self, words: str, level: int = 1) -> Paragraph:
-        """Return a heading paragraph that keeps with what follows."""
-        return Paragraph(text(words), self.styles.h1 if level == 1 else self.styles.h2)
+    def heading(self, words: str, level: int = 1) -> Flowable:
+        """Return a heading that never ends a page: it moves on when less than ~3 cm is left.
+
+        A conditional page break (rather than keep-with-next) lets a long table that follows
+        start under its heading and split across pages with its header row repeated.
+        """
+        return Heading(text(words), self.styles.h1 if level == 1 else self.styles.h2, HEADING_ROOM_MM * mm)
+
+    def group(self, items: Sequence[Flowable]) -> KeepTogether:
+        """Keep ``items`` on one page; headings inside use their plain form (the group moves whole)."""
+        return KeepTogether([item.plain() if isinstance(item, Heading) else item for item in items])
 
     def para(self, words: str, style: str = "body") -> Paragraph:
         """Return an escaped paragraph in the named style."""

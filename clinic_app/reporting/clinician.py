@@ -8,12 +8,12 @@ the outcome.
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from clinic_app.readiness.decision import Finding
 from clinic_app.reporting.base import ReportRenderer, text
 from clinic_app.reporting.charts import collect_series, trend_chart
-from clinic_app.reporting.flowables import framed_notice, outcome_banner
+from clinic_app.reporting.flowables import finding_text, framed_notice, outcome_banner
 from clinic_app.reporting.formatting import day, number
 from clinic_app.reporting.inputs import ReportKind
 from clinic_app.reporting.recorded import RecordedValues
@@ -130,21 +130,20 @@ class ClinicianReportRenderer(ReportRenderer):
                 self.finding_text(f),
                 self.effect(f),
                 f.threshold or "—",
-                f"{f.source} [{f.confidence}]" if f.confidence else f.source,
+                f"{f.source} ({f.confidence})" if f.confidence else f.source,
             ]
             for f in every
         ]
         return [
             *out,
             self.data_table(
-                self.words.lines("findings_columns"), rows, (0.07, 0.41, 0.14, 0.16, 0.22), bold_first=True
+                self.words.lines("findings_columns"), rows, (0.06, 0.42, 0.13, 0.12, 0.27), bold_first=True
             ),
         ]
 
     def finding_text(self, finding: Finding) -> str:
-        """Return a finding's explanation followed by the observed values."""
-        observed = "; ".join(f"{o.label}: {o.display}" for o in finding.observed)
-        return f"{finding.explanation or finding.title}" + (f" ({observed})" if observed else "")
+        """Return a finding's explanation followed by the observed values it does not already show."""
+        return finding_text(finding)
 
     def effect(self, finding: Finding) -> str:
         """Return what the finding did to the outcome, in the wording's terms."""
@@ -160,13 +159,21 @@ class ClinicianReportRenderer(ReportRenderer):
         if not items:
             return [*out, self.para(self.words.text("not_assessed_empty"))]
         gate, check = self.words.text("gate_yes"), self.words.text("gate_no")
-        rows = [[i.rule_id, i.title, ", ".join(i.missing), gate if i.gate else check] for i in items]
+        rows = [[i.rule_id, i.title, self.missing_text(i.missing), gate if i.gate else check] for i in items]
         return [
             *out,
             self.data_table(
                 self.words.lines("not_assessed_columns"), rows, (0.08, 0.34, 0.48, 0.1), bold_first=True
             ),
         ]
+
+    def missing_text(self, paths: tuple[str, ...]) -> str:
+        """Return the missing inputs by label (``Urinary urgency``), with the form when known."""
+        labels = []
+        for path in paths:
+            info = self.data.field_info(path)
+            labels.append(info.label if "." in path else path)
+        return "; ".join(labels)
 
     def passed(self) -> list[Flowable]:
         """Return the rules whose inputs were recorded and which did not fire."""
@@ -185,7 +192,7 @@ class ClinicianReportRenderer(ReportRenderer):
         if not items:
             return []
         return [
-            KeepTogether(
+            self.group(
                 [
                     self.heading(self.words.text("derived_heading")),
                     self.key_values([(o.label, o.display) for o in items]),
@@ -236,7 +243,7 @@ class ClinicianReportRenderer(ReportRenderer):
             charts.append(self.spacer(3))
         if not charts:
             return [heading, self.para(self.words.text("trends_empty"), "muted")]
-        return [KeepTogether([heading, charts[0]]), *charts[1:]]
+        return [self.group([heading, charts[0]]), *charts[1:]]
 
     def plan_and_advice(self) -> list[Flowable]:
         """Return the plan stages and advice headings offered to the patient, for the record."""

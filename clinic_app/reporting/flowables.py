@@ -12,6 +12,7 @@ from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
+from clinic_app.readiness.decision import Finding
 from clinic_app.reporting.fonts import BOLD, REGULAR
 from clinic_app.reporting.styles import StyleSheet, colour
 
@@ -164,3 +165,10 @@ def framed_notice(
         )
     )
     return table
+
+
+def finding_text(finding: Finding) -> str:
+    """Return a finding's explanation plus any observed value it does not already mention."""
+    explanation = finding.explanation or finding.title
+    extra = [f"{o.label}: {o.display}" for o in finding.observed if o.display not in explanation]
+    return f"{explanation} ({'; '.join(extra)})" if extra else explanation

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from clinic_app.readiness.decision import Plan, Status
 from clinic_app.reporting.base import ReportRenderer, text
@@ -175,7 +175,7 @@ class PatientReportRenderer(ReportRenderer):
         for item in items:
             block: list[Flowable] = [self.heading(item.heading, 2), self.para(item.text)]
             block += self.bullets(item.exercises)
-            out.append(KeepTogether(block))
+            out.append(self.group(block))
         return out
 
     def red_flags(self) -> list[Flowable]:
@@ -185,7 +185,7 @@ class PatientReportRenderer(ReportRenderer):
         if phone:
             lines += "<br/><br/>" + text(self.words.text("contact_text", phone=phone))
         box = framed_notice(self.styles, lines, self.frame_width, border=self.styles.draft, bold=False)
-        return [KeepTogether([self.heading(self.words.text("red_flags_heading")), box])]
+        return [self.group([self.heading(self.words.text("red_flags_heading")), box])]
 
     def retest(self) -> list[Flowable]:
         """Return when to come back for a re-test."""
@@ -202,7 +202,7 @@ class PatientReportRenderer(ReportRenderer):
         out: list[Flowable] = [self.heading(self.words.text("signoff_heading"))]
         if decided is None:
             notice = self.words.text("proposal_notice", clinician=self.data.clinician.name)
-            return [KeepTogether([*out, framed_notice(self.styles, text(notice), self.frame_width)])]
+            return [self.group([*out, framed_notice(self.styles, text(notice), self.frame_width)])]
         when = day(decided.decided_at.date())
         if decided.final != decided.proposed:
             out.append(
@@ -211,4 +211,4 @@ class PatientReportRenderer(ReportRenderer):
         out.append(
             self.para(self.words.text("signoff_confirmed", clinician=decided.clinician_name, date=when))
         )
-        return [KeepTogether(out)]
+        return [self.group(out)]

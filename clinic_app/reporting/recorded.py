@@ -7,7 +7,7 @@ bands. Values are printed in the unit recorded; a missing side says "not assesse
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
+from reportlab.platypus import Flowable, Paragraph, Table
 
 from clinic_app.domain.derived import PopqPoints, iciq_band, limb_symmetry, popq_stage
 from clinic_app.domain.enums import Side
@@ -81,7 +81,7 @@ class RecordedValues:
             if plain:
                 section.append(self.table(form, plain))
             if len(plain) < 12:
-                out.append(KeepTogether(section))
+                out.append(self.r.group(section))
             else:
                 out.extend(section)
         if empty:

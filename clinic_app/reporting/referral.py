@@ -6,11 +6,11 @@ who it is for, why, and the findings with their values and sources — nothing m
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from clinic_app.readiness.decision import Finding, Referral, Status
 from clinic_app.reporting.base import ReportRenderer, text
-from clinic_app.reporting.flowables import framed_notice
+from clinic_app.reporting.flowables import finding_text, framed_notice
 from clinic_app.reporting.formatting import day, number
 from clinic_app.reporting.inputs import ReportKind
 
@@ -97,7 +97,7 @@ class ReferralLetterRenderer(ReportRenderer):
             story += [self.heading(self.words.text("reasons_heading"), 2), *self.bullets(referral.reasons)]
         findings = self.prompting_findings(referral)
         if findings:
-            rows = [[f.rule_id, self._finding_text(f), f.source] for f in findings]
+            rows = [[f.rule_id, finding_text(f), f.source] for f in findings]
             story += [
                 self.heading(self.words.text("findings_heading"), 2),
                 self.data_table(
@@ -119,7 +119,7 @@ class ReferralLetterRenderer(ReportRenderer):
         ]
         story.append(self.para(self.words.text("closing")))
         story.append(
-            KeepTogether(
+            self.group(
                 [
                     self.spacer(2),
                     self.para(self.words.text("signoff")),
@@ -133,11 +133,3 @@ class ReferralLetterRenderer(ReportRenderer):
             )
         )
         return story
-
-    def _finding_text(self, finding: Finding) -> str:
-        """Return the explanation with the observed values that made the rule fire."""
-        observed = "; ".join(f"{o.label}: {o.display}" for o in finding.observed)
-        parts = [finding.explanation or finding.title]
-        if observed:
-            parts.append(f"({observed})")
-        return " ".join(parts)

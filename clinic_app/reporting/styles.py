@@ -145,7 +145,6 @@ def build_stylesheet(layout: Layout) -> StyleSheet:
             textColor=accent,
             spaceBefore=size * 1.1,
             spaceAfter=size * 0.4,
-            keepWithNext=1,
         ),
         h2=ParagraphStyle(
             "h2",
@@ -156,7 +155,6 @@ def build_stylesheet(layout: Layout) -> StyleSheet:
             textColor=text,
             spaceBefore=size * 0.7,
             spaceAfter=size * 0.25,
-            keepWithNext=1,
         ),
         bullet=ParagraphStyle(
             "bullet", parent=body, leftIndent=size * 1.4, bulletIndent=size * 0.3, spaceAfter=size * 0.2

@@ -16,7 +16,7 @@ from clinic_app.reporting.samples import sample_input
 
 from .pdfs import forms, kinds_for, page_count, pdf_text, rendered
 
-PAGE_BOUNDS = {ReportKind.PATIENT: (1, 3), ReportKind.CLINICIAN: (2, 7), ReportKind.REFERRAL: (1, 2)}
+PAGE_BOUNDS = {ReportKind.PATIENT: (1, 3), ReportKind.CLINICIAN: (2, 8), ReportKind.REFERRAL: (1, 2)}
 
 
 @pytest.mark.parametrize("kind", list(ReportKind))

@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import os
 import pwd
+import shutil
 import sqlite3
 import stat
 import tempfile
@@ -76,7 +77,16 @@ def pg_server(request: pytest.FixtureRequest) -> PostgreSQLExecutor:
             "runs pg_ctl as the 'postgres' user via runuser; check that this user exists.",
             pytrace=False,
         )
+    request.addfinalizer(lambda: _keep_server_log(server, request.config))
     return server
+
+
+def _keep_server_log(server: PostgreSQLExecutor, config: pytest.Config) -> None:
+    """Copy the server's log next to the test folders before the plugin deletes it, for diagnosis."""
+    log = Path(server.logfile)
+    if log.is_file():
+        basetemp = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+        shutil.copyfile(log, basetemp / "postgresql-server.log")
 
 
 def _url(server: PostgreSQLExecutor, dbname: str) -> str:

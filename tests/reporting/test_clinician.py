@@ -56,7 +56,7 @@ def test_not_assessed_list_names_missing_inputs() -> None:
     """Checks without inputs are listed with the fields that would be needed."""
     text = pdf_text(rendered(Status.INCOMPLETE, ReportKind.CLINICIAN))
     assert "Not assessed" in text
-    assert "pelvic_floor.mos" in text
+    assert "Modified Oxford Scale grade (power)" in text  # the missing input by its label
     assert "not assessed: Pelvic-floor muscle function, Hop tests" in text  # forms with nothing recorded
 
 

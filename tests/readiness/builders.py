@@ -8,6 +8,9 @@ from typing import Any
 
 from clinic_app.domain.model import Value
 from clinic_app.domain.visitfile import VisitRecord, parse_visit_file
+from clinic_app.readiness.decision import Decision, Finding
+from clinic_app.readiness.engine import assess
+from clinic_app.readiness.protocol import Protocol
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -92,3 +95,29 @@ def with_visit_date(doc: dict[str, Any], date: str) -> dict[str, Any]:
     out = copy.deepcopy(doc)
     out["visit"]["date"] = date
     return out
+
+
+def assess_with(changes: dict[str, Any] | None = None, *, visit_date: str | None = None,
+                delivery: dict[str, Any] | None = None, protocol: Protocol | None = None) -> Decision:
+    """Assess the passing visit with some results changed (None removes), on another date or delivery."""
+    doc = passing_document()
+    for path, value in (changes or {}).items():
+        doc = set_path(doc, path, value)
+    if visit_date is not None:
+        doc = with_visit_date(doc, visit_date)
+    if delivery is not None:
+        doc["delivery"].update(delivery)
+    return assess(record_of(doc), protocol)
+
+
+def fired(decision: Decision) -> dict[str, list[Finding]]:
+    """Findings of a decision by rule id (holds, cautions and notes together)."""
+    out: dict[str, list[Finding]] = {}
+    for finding in (*decision.holds, *decision.cautions, *decision.notes):
+        out.setdefault(finding.rule_id, []).append(finding)
+    return out
+
+
+def gap_ids(decision: Decision) -> set[str]:
+    """Ids of rules listed as not assessed."""
+    return {gap.rule_id for gap in decision.not_assessed}

@@ -17,6 +17,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from clinic_app.assessment.tomlkeys import FormSpecError as FormSpecError  # re-exported: part of this API
+from clinic_app.assessment.tomlkeys import flag, no_unknown_keys, number, text, unit_ranges
 from clinic_app.domain.enums import Side
 from clinic_app.resources import forms_folder
 
@@ -45,10 +47,6 @@ _FIELD_KEYS = frozenset(
     }
 )
 _CHOICE_KEYS = frozenset({"id", "label", "exclusive"})
-
-
-class FormSpecError(ValueError):
-    """A form file that cannot be used: the message names the file, the field and the key."""
 
 
 class FieldKind(StrEnum):
@@ -274,8 +272,8 @@ def parse_form(data: Mapping[str, Any], file_name: str) -> FormSpec:
     from clinic_app.assessment.crossfield import RULES
 
     where = file_name
-    _no_unknown_keys(data, _FORM_KEYS, where)
-    form_id = _text(data, "id", where, required=True)
+    no_unknown_keys(data, _FORM_KEYS, where)
+    form_id = text(data, "id", where, required=True)
     order = data.get("order")
     if isinstance(order, bool) or not isinstance(order, int):
         raise FormSpecError(f"{where}: key 'order' must be a whole number")
@@ -308,10 +306,10 @@ def parse_form(data: Mapping[str, Any], file_name: str) -> FormSpec:
                 )
     return FormSpec(
         id=form_id,
-        title=_text(data, "title", where, required=True),
+        title=text(data, "title", where, required=True),
         order=order,
-        description=_text(data, "description", where, required=True),
-        source=_text(data, "source", where, required=True),
+        description=text(data, "description", where, required=True),
+        source=text(data, "source", where, required=True),
         fields=fields,
         rules=tuple(rules),
         file_name=file_name,
@@ -322,17 +320,17 @@ def _parse_field(raw: Any, form_id: str, where: str) -> FieldSpec:
     """Build one :class:`FieldSpec`, checking every key against its kind."""
     if not isinstance(raw, Mapping):
         raise FormSpecError(f"{where}: must be a table")
-    field_id = _text(raw, "id", where, required=True)
+    field_id = text(raw, "id", where, required=True)
     where = f"{where.split(', field #')[0]}, field '{field_id}'"
-    _no_unknown_keys(raw, _FIELD_KEYS, where)
-    kind_text = _text(raw, "kind", where, required=True)
+    no_unknown_keys(raw, _FIELD_KEYS, where)
+    kind_text = text(raw, "kind", where, required=True)
     try:
         kind = FieldKind(kind_text)
     except ValueError:
         allowed = ", ".join(k.value for k in FieldKind)
         raise FormSpecError(f"{where}: key 'kind' is '{kind_text}', expected one of {allowed}") from None
-    minimum = _number(raw, "minimum", where)
-    maximum = _number(raw, "maximum", where)
+    minimum = number(raw, "minimum", where)
+    maximum = number(raw, "maximum", where)
     if minimum is not None and maximum is not None and minimum > maximum:
         raise FormSpecError(f"{where}: key 'minimum' is above 'maximum'")
     if (minimum is not None or maximum is not None) and not kind.numeric:
@@ -349,66 +347,35 @@ def _parse_field(raw: Any, form_id: str, where: str) -> FieldSpec:
         raise FormSpecError(f"{where}: key 'allowed' must be a list of whole numbers")
     if allowed and kind is not FieldKind.INTEGER:
         raise FormSpecError(f"{where}: key 'allowed' only applies to integer fields")
-    unit_field = _text(raw, "unit_field", where)
-    unit_ranges = _unit_ranges(raw, where)
-    if bool(unit_field) != bool(unit_ranges):
+    unit_field = text(raw, "unit_field", where)
+    ranges = unit_ranges(raw, where)
+    if bool(unit_field) != bool(ranges):
         raise FormSpecError(f"{where}: keys 'unit_field' and 'unit_ranges' go together")
-    better = _text(raw, "better", where)
+    better = text(raw, "better", where)
     if better not in ("", "higher", "lower"):
         raise FormSpecError(f"{where}: key 'better' must be 'higher' or 'lower'")
-    sided = _flag(raw, "sided", where)
+    sided = flag(raw, "sided", where)
     if better and not (sided and kind.numeric):
         raise FormSpecError(f"{where}: key 'better' only applies to sided numeric fields")
     return FieldSpec(
         form_id=form_id,
         id=field_id,
-        label=_text(raw, "label", where, required=True),
+        label=text(raw, "label", where, required=True),
         kind=kind,
-        unit=_text(raw, "unit", where),
+        unit=text(raw, "unit", where),
         minimum=minimum,
         maximum=maximum,
-        required=_flag(raw, "required", where),
+        required=flag(raw, "required", where),
         choices=choices,
         sided=sided,
-        group=_text(raw, "group", where),
-        help=_text(raw, "help", where),
-        source=_text(raw, "source", where, required=True),
+        group=text(raw, "group", where),
+        help=text(raw, "help", where),
+        source=text(raw, "source", where, required=True),
         allowed=tuple(allowed),
         unit_field=unit_field,
-        unit_ranges=unit_ranges,
+        unit_ranges=ranges,
         better=better,
     )
-
-
-def _no_unknown_keys(data: Mapping[str, Any], known: frozenset[str], where: str) -> None:
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise FormSpecError(f"{where}: unknown key '{unknown[0]}'")
-
-
-def _text(data: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str):
-        raise FormSpecError(f"{where}: key '{key}' must be text")
-    if required and not value.strip():
-        raise FormSpecError(f"{where}: key '{key}' is required")
-    return value.strip()
-
-
-def _flag(data: Mapping[str, Any], key: str, where: str) -> bool:
-    value = data.get(key, False)
-    if not isinstance(value, bool):
-        raise FormSpecError(f"{where}: key '{key}' must be true or false")
-    return value
-
-
-def _number(data: Mapping[str, Any], key: str, where: str) -> float | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise FormSpecError(f"{where}: key '{key}' must be a number")
-    return value
 
 
 def _choices(data: Mapping[str, Any], where: str) -> tuple[ChoiceSpec, ...]:
@@ -419,32 +386,15 @@ def _choices(data: Mapping[str, Any], where: str) -> tuple[ChoiceSpec, ...]:
     for item in raw:
         if not isinstance(item, Mapping):
             raise FormSpecError(f"{where}: key 'choices' must hold {{id, label}} tables")
-        _no_unknown_keys(item, _CHOICE_KEYS, f"{where}, choices")
-        choice_id = _text(item, "id", f"{where}, choices", required=True)
+        no_unknown_keys(item, _CHOICE_KEYS, f"{where}, choices")
+        choice_id = text(item, "id", f"{where}, choices", required=True)
         if any(existing.id == choice_id for existing in out):
             raise FormSpecError(f"{where}: key 'choices' repeats id '{choice_id}'")
         out.append(
             ChoiceSpec(
                 choice_id,
-                _text(item, "label", f"{where}, choice '{choice_id}'", required=True),
-                _flag(item, "exclusive", f"{where}, choice '{choice_id}'"),
+                text(item, "label", f"{where}, choice '{choice_id}'", required=True),
+                flag(item, "exclusive", f"{where}, choice '{choice_id}'"),
             )
         )
-    return tuple(out)
-
-
-def _unit_ranges(data: Mapping[str, Any], where: str) -> tuple[tuple[str, float, float], ...]:
-    raw = data.get("unit_ranges", {})
-    if not isinstance(raw, Mapping):
-        raise FormSpecError(f"{where}: key 'unit_ranges' must be a table of unit = [minimum, maximum]")
-    out: list[tuple[str, float, float]] = []
-    for unit, bounds in raw.items():
-        if (
-            not isinstance(bounds, list)
-            or len(bounds) != 2
-            or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
-            or bounds[0] > bounds[1]
-        ):
-            raise FormSpecError(f"{where}: key 'unit_ranges' entry '{unit}' must be [minimum, maximum]")
-        out.append((str(unit), float(bounds[0]), float(bounds[1])))
     return tuple(out)

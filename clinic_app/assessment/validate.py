@@ -15,7 +15,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from clinic_app.assessment.crossfield import ALWAYS, RULES, RuleInput
+from clinic_app.assessment.crossfield import RULES
+from clinic_app.assessment.rulecontext import ALWAYS, RuleInput
 from clinic_app.assessment.spec import MISSING_REASON, FieldKind, FieldSpec, FormCatalogue
 from clinic_app.assessment.wording import describe_value, format_number, format_range, join_or, with_unit
 from clinic_app.domain.errors import FieldError

@@ -1,0 +1,218 @@
+"""``report``: print a visit's patient report, clinician summary or referral letter as a PDF.
+
+``--visit ID`` prints a stored visit with the clinician's recorded decision; ``--from-file`` prints
+a ``runready-visit/1`` file (no database) with the engine's proposal, marked as awaiting the
+clinician. ``--batch DIR`` prints every visit file of a folder into ``--out`` (a folder) on worker
+processes, with progress on stderr. Exit codes: 0 written, 1 a storage or file problem, 2 invalid
+input (bad visit file, bad settings, or a referral asked for a visit that needs none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from clinic_app.assessment import FormCatalogue, FormSpecError, check_visit_document, load_forms
+from clinic_app.domain.visitfile import VisitRecord
+from clinic_app.readiness.protocol import Protocol, ProtocolError, default_protocol, load_protocol
+from clinic_app.reporting import ReferralNotNeededError, ReportKind, SettingsError, render_report
+from clinic_app.services.reports import (
+    BatchItem,
+    ReportSettings,
+    build_batch,
+    build_report,
+    load_report_settings,
+    stored_report_input,
+)
+
+_DATABASE_HELP = "database URL (default: CLINIC_APP_DATABASE_URL, then the per-user clinic file)"
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add the ``report`` sub-command.
+
+    Args:
+        subparsers: the top-level sub-parser collection.
+    """
+    parser = subparsers.add_parser(
+        "report",
+        help="print a visit's patient report, clinician summary or referral letter as PDF",
+        description="Build the PDF report of one visit: from the clinic database (--visit) or from a "
+        "runready-visit/1 file (--from-file), or of every visit file in a folder (--batch).",
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--visit", metavar="ID", help="a stored visit id")
+    source.add_argument(
+        "--from-file", type=Path, metavar="VISIT.json", help="a visit file (no database needed)"
+    )
+    source.add_argument(
+        "--batch", type=Path, metavar="DIR", help="a folder of visit files; --out is a folder"
+    )
+    parser.add_argument(
+        "--kind",
+        choices=[k.value for k in ReportKind],
+        default=ReportKind.PATIENT.value,
+        help="which document to build (default: patient)",
+    )
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="where to write the PDF")
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        metavar="FILE",
+        help="clinic letterhead settings (TOML; default: the per-user letterhead.toml, then the bundled one)",
+    )
+    parser.add_argument("--page-size", choices=("A4", "Letter"), help="override the layout's page size")
+    parser.add_argument("--protocol", type=Path, metavar="FILE", help="a clinic's own protocol file (TOML)")
+    parser.add_argument("--database", metavar="URL", help=_DATABASE_HELP)
+    parser.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the date treated as today for checks and printed on the report",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the requested report(s) and return the exit code."""
+    kind = ReportKind(args.kind)
+    try:
+        settings = load_report_settings(args.settings, page_size=args.page_size)
+        protocol = load_protocol(args.protocol) if args.protocol else default_protocol()
+    except (SettingsError, ProtocolError) as exc:
+        print(f"Cannot use the settings: {exc}", file=sys.stderr)
+        return 2
+    if args.visit:
+        return _stored(args, kind, settings)
+    try:
+        forms = load_forms()
+    except (FormSpecError, OSError) as exc:
+        print(f"Cannot read the assessment forms: {exc}", file=sys.stderr)
+        return 1
+    if args.batch:
+        return _batch(args, kind, settings, forms, protocol)
+    record = read_visit_file(args.from_file, forms, args.today)
+    if record is None:
+        return 2
+    try:
+        pdf = build_report(record, kind, settings=settings, printed_on=args.today, protocol=protocol)
+    except ReferralNotNeededError:
+        print(
+            f"No referral letter: visit {record.visit.id} needs no referral (the proposal names none).",
+            file=sys.stderr,
+        )
+        return 2
+    return _write(args.out, pdf)
+
+
+def read_visit_file(path: Path, forms: FormCatalogue, today: dt.date | None) -> VisitRecord | None:
+    """Read and validate a visit file; print every field error to stderr and return None if invalid."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a UTF-8 text file"
+        print(f"{path}: cannot read the file ({reason})", file=sys.stderr)
+        return None
+    except (json.JSONDecodeError, RecursionError):
+        print(f"{path}: not a valid JSON file", file=sys.stderr)
+        return None
+    record, errors = check_visit_document(data, forms, today)
+    if record is None or errors:
+        for error in errors:
+            print(f"{error.path}: {error.message}", file=sys.stderr)
+        print(f"{len(errors)} problem(s) in {path}: no report was made.", file=sys.stderr)
+        return None
+    return record
+
+
+def _stored(args: argparse.Namespace, kind: ReportKind, settings: ReportSettings) -> int:
+    """Print a stored visit with its recorded decision."""
+    try:
+        # Imported on use: file-based reports need no database layer.
+        from clinic_app.services.clinic import open_clinic
+        from clinic_app.services.errors import NotFoundError, StorageError
+    except ImportError:
+        print(
+            "Stored visits cannot be printed by this build (no clinic database support); "
+            "use --from-file with an exported visit.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        db = open_clinic(args.database)
+    except StorageError as exc:
+        print(f"Cannot open the clinic database: {exc}", file=sys.stderr)
+        return 1
+    try:
+        data = stored_report_input(db, args.visit, settings=settings, printed_on=args.today)
+        pdf = render_report(data, kind)
+    except NotFoundError:
+        print(f"No visit with id '{args.visit}' in the clinic database.", file=sys.stderr)
+        return 2
+    except ReferralNotNeededError:
+        print(f"No referral letter: visit {args.visit} needs no referral.", file=sys.stderr)
+        return 2
+    except StorageError as exc:
+        print(f"Cannot read the visit: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    return _write(args.out, pdf)
+
+
+def _batch(
+    args: argparse.Namespace,
+    kind: ReportKind,
+    settings: ReportSettings,
+    forms: FormCatalogue,
+    protocol: Protocol,
+) -> int:
+    """Print every valid visit file of a folder; invalid files are listed and make the exit code 2."""
+    files = sorted(args.batch.glob("*.json"))
+    items: list[BatchItem] = []
+    invalid = 0
+    for path in files:
+        record = read_visit_file(path, forms, args.today)
+        if record is None:
+            invalid += 1
+            continue
+        items.append(BatchItem(record, kind, f"{path.stem}-{kind.value}.pdf"))
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done}/{total} reports", end="" if done < total else "\n", file=sys.stderr)
+
+    try:
+        result = build_batch(
+            items, args.out, progress, threading.Event(), settings=settings, printed_on=args.today
+        )
+    except OSError as exc:
+        print(f"Cannot write the reports: {exc}", file=sys.stderr)
+        return 1
+    for name, reason in result.failed:
+        print(f"{name}: {reason}", file=sys.stderr)
+    print(f"{len(result.written)} report(s) written to {args.out}")
+    return 2 if invalid or result.failed else 0
+
+
+def _write(path: Path, pdf: bytes) -> int:
+    """Write the PDF, creating the folder; report the file or the problem."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pdf)
+    except OSError as exc:
+        print(f"Cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {path} ({len(pdf) // 1024} KB)")
+    return 0

@@ -1,0 +1,117 @@
+"""``python -m clinic_app report``: PDFs from a visit file, a folder or the database; clear refusals."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from clinic_app.cli import report_cmd
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "tests" / "readiness" / "scenarios"
+EXAMPLES = ROOT / "examples"
+REFER = SCENARIOS / "03_refer_bleeding_bowel_urgency.json"
+READY = SCENARIOS / "01_ready_experienced_runner.json"
+
+
+def run(*argv: str) -> int:
+    """Parse ``argv`` with only the report command registered and run it."""
+    parser = argparse.ArgumentParser()
+    report_cmd.register(parser.add_subparsers())
+    args = parser.parse_args(["report", *argv])
+    code: int = args.handler(args)
+    return code
+
+
+def text_of(path: Path) -> str:
+    """Return the PDF's text with whitespace collapsed."""
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+@pytest.mark.parametrize("kind", ["patient", "clinician", "referral"])
+def test_from_file_writes_each_kind(kind: str, tmp_path: Path) -> None:
+    """A referred visit file produces every kind of report, with the patient's name intact."""
+    out = tmp_path / f"{kind}.pdf"
+    assert run("--from-file", str(REFER), "--kind", kind, "--out", str(out)) == 0
+    text = text_of(out)
+    assert "Łucja Kowalska" in text
+    assert "safe" not in text.lower()
+    assert "DRAFT" in text  # the scenario visit is unsigned
+
+
+def test_invalid_visit_file_exits_2_with_field_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An invalid visit file writes nothing and lists each problem by path."""
+    out = tmp_path / "report.pdf"
+    assert run("--from-file", str(EXAMPLES / "visit-invalid.json"), "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert "results.diastasis.ird_umbilicus_rest:" in err
+    assert "no report was made" in err
+    assert not out.exists()
+
+
+def test_referral_for_a_visit_that_needs_none_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A referral asked for a ready visit is refused with a clear message."""
+    out = tmp_path / "letter.pdf"
+    assert run("--from-file", str(READY), "--kind", "referral", "--out", str(out)) == 2
+    assert "needs no referral" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_letterhead_settings_file_and_page_size_are_used(tmp_path: Path) -> None:
+    """The clinic named in --settings prints on the report, on Letter paper when asked."""
+    settings = tmp_path / "clinic.toml"
+    settings.write_text(
+        '[clinic]\nname = "Físio Ní Bhriain & Daughters"\nphone = "+1 555 0100"\n', encoding="utf-8"
+    )
+    out = tmp_path / "report.pdf"
+    assert (
+        run(
+            "--from-file", str(READY), "--settings", str(settings), "--page-size", "Letter", "--out", str(out)
+        )
+        == 0
+    )
+    assert "Físio Ní Bhriain & Daughters" in text_of(out)
+    box = PdfReader(io.BytesIO(out.read_bytes())).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_broken_settings_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A settings file that is not valid TOML is refused before anything is built."""
+    settings = tmp_path / "clinic.toml"
+    settings.write_text("[clinic\n", encoding="utf-8")
+    assert run("--from-file", str(READY), "--settings", str(settings), "--out", str(tmp_path / "r.pdf")) == 2
+    assert "not valid TOML" in capsys.readouterr().err
+
+
+def test_unknown_stored_visit_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A visit id that is not in the database gives a clear message, not a traceback."""
+    database = f"sqlite:///{tmp_path / 'clinic.db'}"
+    assert run("--visit", "V-NOPE", "--database", database, "--out", str(tmp_path / "r.pdf")) == 2
+    assert "No visit with id 'V-NOPE'" in capsys.readouterr().err
+
+
+def test_batch_prints_every_visit_file_of_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--batch builds one PDF per valid visit file with progress on stderr."""
+    folder = tmp_path / "visits"
+    folder.mkdir()
+    for source in (READY, REFER):
+        shutil.copy(source, folder / source.name)
+    out = tmp_path / "pdfs"
+    assert run("--batch", str(folder), "--kind", "patient", "--out", str(out)) == 0
+    assert sorted(p.name for p in out.glob("*.pdf")) == [
+        "01_ready_experienced_runner-patient.pdf",
+        "03_refer_bleeding_bowel_urgency-patient.pdf",
+    ]
+    assert "2/2 reports" in capsys.readouterr().err

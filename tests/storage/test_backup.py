@@ -197,9 +197,7 @@ def test_restore_refuses_a_database_open_elsewhere(
     assert not list(tmp_path.glob("*.replaced-*"))
 
 
-def test_restore_into_a_new_location_creates_the_database(
-    stand_in_db: Path, tmp_path: Path
-) -> None:
+def test_restore_into_a_new_location_creates_the_database(stand_in_db: Path, tmp_path: Path) -> None:
     """Restoring where no database exists yet puts the backup there and keeps nothing."""
     target = tmp_path / "new-laptop" / "clinic.sqlite3"
     target.parent.mkdir()

@@ -19,6 +19,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clinic_app.cli.validate_cmd",
     "clinic_app.cli.backup_cmd",
     "clinic_app.cli.assess_cmd",
+    "clinic_app.cli.demo_cmd",
+    "clinic_app.cli.patients_cmd",
     "clinic_app.cli.report_cmd",
 )
 """Modules that each register one or more sub-commands, in the order ``--help`` lists them."""

@@ -16,7 +16,8 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session as Session  # re-exported: services annotate with it
+from sqlalchemy.orm import sessionmaker
 
 APP_NAME = "RunReady Clinic"
 DATABASE_URL_ENV = "CLINIC_APP_DATABASE_URL"
@@ -101,8 +102,14 @@ def url_for_settings(url: str | URL) -> str:
     """
     parsed = make_url(url)
     # URL.set(password=None) means "leave unchanged", so the URL is rebuilt without one.
-    bare = URL.create(parsed.drivername, username=parsed.username, host=parsed.host, port=parsed.port,
-                      database=parsed.database, query=parsed.query)
+    bare = URL.create(
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
     return bare.render_as_string(hide_password=False)
 
 

@@ -203,6 +203,14 @@ def add_delivery(
     return delivery
 
 
+def list_deliveries(session: Session, patient_id: str) -> list[Delivery]:
+    """Return every delivery of a patient, oldest first."""
+    rows = session.scalars(
+        select(DeliveryRow).where(DeliveryRow.patient_id == patient_id).order_by(DeliveryRow.delivery_date)
+    )
+    return [delivery_to_domain(row) for row in rows]
+
+
 def latest_delivery(
     session: Session, patient_id: str, *, on_or_before: dt.date | None = None
 ) -> Delivery | None:

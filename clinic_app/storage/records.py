@@ -111,8 +111,10 @@ def add_decision(
         raise StorageError(f"Unknown decision action '{entry.action}'.")
     if entry.action == "confirmed" and (entry.overrides or entry.final_status != entry.proposed_status):
         raise StorageError("A confirmed decision keeps the proposed status and has no overrides.")
-    if entry.action == "overridden" and not entry.overrides:
-        raise StorageError("An override must name at least one rule and give a reason for it.")
+    if entry.action == "overridden" and not entry.overrides and not entry.comment.strip():
+        raise StorageError(
+            "An override must name the rules it sets aside or explain the change in a comment."
+        )
     if any(not rule.strip() or not reason.strip() for rule, reason in entry.overrides):
         raise StorageError("Every override needs a rule id and a written reason.")
     visit = get_visit_row(session, visit_id)
@@ -202,3 +204,15 @@ def list_reports(session: Session, visit_id: str) -> list[ReportEntry]:
     return [
         ReportEntry(r.id, r.visit_id, r.kind, r.sha256, r.file_name, r.created_by, r.created_at) for r in rows
     ]
+
+
+def final_statuses(session: Session, visit_ids: list[str]) -> dict[str, str]:
+    """Return the final status of the current (latest) decision of each visit that has one."""
+    if not visit_ids:
+        return {}
+    rows = session.execute(
+        select(DecisionRow.visit_id, DecisionRow.final_status)
+        .where(DecisionRow.visit_id.in_(visit_ids))
+        .order_by(DecisionRow.decided_at, DecisionRow.id)
+    )
+    return {visit_id: status for visit_id, status in rows}

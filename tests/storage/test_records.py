@@ -81,7 +81,7 @@ def test_override_keeps_rule_and_reason_and_is_audited(db: Database) -> None:
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        (DecisionInput("d", "1", "REFER", {}, "overridden", "READY"), "at least one rule"),
+        (DecisionInput("d", "1", "REFER", {}, "overridden", "READY"), "name the rules it sets aside"),
         (DecisionInput("d", "1", "REFER", {}, "overridden", "READY", (("P4", " "),)), "written reason"),
         (DecisionInput("d", "1", "REFER", {}, "confirmed", "READY"), "keeps the proposed status"),
         (DecisionInput("d", "1", "REFER", {}, "shrugged", "REFER"), "Unknown decision action"),

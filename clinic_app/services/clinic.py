@@ -1,0 +1,114 @@
+"""Open the clinic database for the app and hold the helpers every service shares.
+
+``open_clinic`` is what the GUI and the command line call at start-up: it opens the database named
+by the argument, ``CLINIC_APP_DATABASE_URL``, the saved setting or the default file, and applies any
+pending migrations (after a backup of a SQLite file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import uuid
+from collections.abc import Mapping
+
+from clinic_app.assessment import FormCatalogue, load_forms, validate
+from clinic_app.domain.ids import FieldPath
+from clinic_app.domain.model import Results, Value
+from clinic_app.services.errors import StorageError, ValidationFailed
+from clinic_app.storage.database import Database, default_database_path, open_database, resolve_database_url
+from clinic_app.storage.diagnose import Condition, check_database, classify, describe_storage_error
+from clinic_app.storage.migrate import migrate
+
+
+def open_clinic(url: str | None = None, *, setting: str | None = None) -> Database:
+    """Open the clinic database and bring its schema up to date.
+
+    A read-only preflight (:func:`clinic_app.storage.diagnose.check_database`) runs first, so a file
+    that is not a database, a newer schema, a read-only or locked file or an unreachable server is
+    reported clearly before anything is written.
+
+    Args:
+        url: explicit database URL (command-line ``--database``); see
+            :func:`clinic_app.storage.database.resolve_database_url` for the fallbacks.
+        setting: the URL saved in the app's settings.
+
+    Returns:
+        The open, migrated database; call ``dispose()`` when done.
+
+    Raises:
+        StorageError: the database cannot be used (newer schema, foreign tables …); nothing changed.
+    """
+    resolved = resolve_database_url(url, setting=setting)
+    default = default_database_path()
+    if resolved.get_backend_name() == "sqlite" and resolved.database == str(default):
+        # First start: the per-user data folder is ours to create. Any other missing folder may be
+        # a disconnected drive, which the preflight reports instead of creating a stray folder.
+        default.parent.mkdir(parents=True, exist_ok=True)
+    check_database(resolved)
+    db = open_database(resolved)
+    try:
+        migrate(db.engine)
+    except BaseException:
+        db.dispose()
+        raise
+    return db
+
+
+def explain_failure(error: BaseException, url: str | None = None) -> str | None:
+    """Return the message for a storage failure, or None when ``error`` is not one (a bug to surface).
+
+    Args:
+        error: what was raised while using the database.
+        url: the database in use (for the message; password hidden).
+    """
+    if isinstance(error, StorageError):
+        return str(error)
+    if classify(error) is Condition.UNKNOWN:
+        return None
+    return describe_storage_error(error, resolve_database_url(url))
+
+
+def new_id(prefix: str) -> str:
+    """Return a fresh record id such as ``P-3F9A0C21`` (upper case, so id-prefix search works)."""
+    return f"{prefix}-{uuid.uuid4().hex[:10].upper()}"
+
+
+@functools.cache
+def forms() -> FormCatalogue:
+    """Return the clinic's form catalogue (loaded once per process)."""
+    return load_forms()
+
+
+def check_results(
+    results: Results, *, visit_date: dt.date, delivery_date: dt.date | None, today: dt.date | None = None
+) -> None:
+    """Validate values against the forms; raise before anything is written.
+
+    Raises:
+        ValidationFailed: with every field error found.
+    """
+    errors = validate(results, forms(), visit_date=visit_date, delivery_date=delivery_date, today=today)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def annotations_for(results: Mapping[FieldPath, Value]) -> dict[str, tuple[str, str]]:
+    """Return the unit and method stored beside each value (``form.field`` → ``(unit, method)``).
+
+    The unit is the field's declared unit, or the value of its unit field (the diastasis distances
+    take theirs from ``diastasis.unit``); the method is the form's ``method`` value when it has one.
+    """
+    catalogue = forms()
+    out: dict[str, tuple[str, str]] = {}
+    for path in results:
+        spec = catalogue.field_by_path(str(path))
+        if spec is None:
+            continue
+        unit = spec.unit
+        if spec.unit_field:
+            recorded = results.get(FieldPath(f"{spec.form_id}.{spec.unit_field}"))
+            unit = str(recorded) if isinstance(recorded, str) else ""
+        method = results.get(FieldPath(f"{spec.form_id}.method"))
+        out[spec.path] = (unit, str(method) if isinstance(method, str) else "")
+    return out

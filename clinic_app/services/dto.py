@@ -1,0 +1,56 @@
+"""Frozen data handed to the GUI and the command line (never ORM rows).
+
+Storage's own plain entries (audit events, decision and report records) are re-exported here so
+callers import everything from the services package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from clinic_app.domain.enums import VisitStatus
+from clinic_app.domain.model import Delivery, Patient, Visit
+from clinic_app.storage.audit import AuditEntry as AuditEntry
+from clinic_app.storage.records import DecisionEntry as DecisionEntry
+from clinic_app.storage.records import ReportEntry as ReportEntry
+
+
+@dataclass(frozen=True, slots=True)
+class VisitSummary:
+    """One line of a patient's visit list.
+
+    Attributes:
+        id: visit id.
+        visit_date: date of the assessment.
+        status: draft, signed or amended (replaced by an amendment).
+        version: the version to pass back when saving or signing.
+        clinician_name: who recorded the visit.
+        amends: id of the visit this one amends, if any.
+        final_status: the clinician's final readiness status, when a decision was recorded.
+        value_count: how many values were recorded.
+    """
+
+    id: str
+    visit_date: dt.date
+    status: VisitStatus
+    version: int
+    clinician_name: str
+    amends: str | None
+    final_status: str | None
+    value_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PatientFile:
+    """Everything shown when a patient is opened: identity, births and visits (oldest first)."""
+
+    patient: Patient
+    deliveries: tuple[Delivery, ...]
+    visits: tuple[Visit, ...]
+    summaries: tuple[VisitSummary, ...]
+
+    @property
+    def latest_delivery(self) -> Delivery | None:
+        """The most recent birth, which anchors the time gate."""
+        return self.deliveries[-1] if self.deliveries else None

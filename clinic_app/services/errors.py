@@ -1,0 +1,28 @@
+"""Errors the services raise, in one place for the GUI and the command line.
+
+Input problems are :class:`ValidationFailed` (exit code 2, each message routed to its field); storage
+problems are :class:`~clinic_app.storage.errors.StorageError` subclasses, re-exported here so callers
+need not import the storage package (exit code 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from clinic_app.domain.errors import FieldError
+from clinic_app.storage.errors import AuthenticationError as AuthenticationError
+from clinic_app.storage.errors import ConflictError as ConflictError
+from clinic_app.storage.errors import NotFoundError as NotFoundError
+from clinic_app.storage.errors import ReadOnlyError as ReadOnlyError
+from clinic_app.storage.errors import SchemaTooNewError as SchemaTooNewError
+from clinic_app.storage.errors import StorageError as StorageError
+
+
+class ValidationFailed(ValueError):  # noqa: N818 (the name the team contract uses)
+    """Input was refused before reaching the database; ``errors`` says what, field by field."""
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors: tuple[FieldError, ...] = tuple(sorted(errors))
+        shown = "; ".join(str(error) for error in self.errors[:5])
+        more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
+        super().__init__(f"Nothing was saved: {shown}{more}")

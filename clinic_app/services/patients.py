@@ -1,0 +1,194 @@
+"""Patient services: create, edit, search, archive, open with visits; clinician profiles.
+
+Identity input is checked here (names present, dates plausible) and refused with field errors before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from clinic_app.domain.enums import VisitStatus
+from clinic_app.domain.errors import FieldError
+from clinic_app.domain.ids import ClinicianId, PatientId
+from clinic_app.domain.model import Clinician, Delivery, Patient
+from clinic_app.services.changes import Changes
+from clinic_app.services.clinic import new_id
+from clinic_app.services.dto import PatientFile, VisitSummary
+from clinic_app.services.errors import ValidationFailed
+from clinic_app.storage import clinicians, patients, records, visits
+from clinic_app.storage.database import Database
+
+
+def _check_identity(patient: Patient, delivery: Delivery | None, today: dt.date) -> None:
+    errors: list[FieldError] = []
+    if not patient.family_name.strip():
+        errors.append(FieldError("patient.family_name", "Family name is required."))
+    if not patient.given_names.strip():
+        errors.append(FieldError("patient.given_names", "Given names are required."))
+    if patient.date_of_birth > today:
+        errors.append(FieldError("patient.date_of_birth", f"{patient.date_of_birth} is in the future."))
+    elif (today - patient.date_of_birth).days < 10 * 365:
+        errors.append(
+            FieldError("patient.date_of_birth", f"{patient.date_of_birth} gives an age under 10 years.")
+        )
+    if delivery is not None:
+        errors.extend(_check_delivery(patient, delivery, today))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _check_delivery(patient: Patient, delivery: Delivery, today: dt.date) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if delivery.delivery_date > today:
+        errors.append(FieldError("delivery.date", f"{delivery.delivery_date} is in the future."))
+    if delivery.delivery_date <= patient.date_of_birth:
+        errors.append(FieldError("delivery.date", "The delivery date is before the date of birth."))
+    if not 1 <= delivery.parity <= 20:
+        errors.append(FieldError("delivery.parity", "Parity counts births including this one: 1 to 20."))
+    return errors
+
+
+def create_patient(
+    db: Database,
+    *,
+    family_name: str,
+    given_names: str,
+    date_of_birth: dt.date,
+    actor_id: str,
+    record_number: str = "",
+    delivery: Delivery | None = None,
+    patient_id: str | None = None,
+    today: dt.date | None = None,
+) -> Changes:
+    """Register a patient (and optionally her most recent delivery).
+
+    Returns:
+        Changes with ``created_id`` = the new patient id.
+
+    Raises:
+        ValidationFailed: missing names or implausible dates; nothing is written.
+    """
+    patient = Patient(
+        PatientId(patient_id or new_id("P")),
+        family_name.strip(),
+        given_names.strip(),
+        date_of_birth,
+        record_number.strip(),
+    )
+    _check_identity(patient, delivery, today or dt.date.today())
+    with db.sessions.begin() as session:
+        patients.add_patient(session, patient, actor_id=actor_id)
+        if delivery is not None:
+            patients.add_delivery(session, patient.id, delivery, actor_id=actor_id)
+    return Changes(
+        f"Added patient {patient.display_name}", patient_ids=frozenset({patient.id}), created_id=patient.id
+    )
+
+
+def update_patient(db: Database, patient: Patient, *, actor_id: str, today: dt.date | None = None) -> Changes:
+    """Correct a patient's names, date of birth or record number (audited before/after).
+
+    Raises:
+        ValidationFailed: missing names or implausible dates.
+        NotFoundError: no such patient.
+    """
+    _check_identity(patient, None, today or dt.date.today())
+    with db.sessions.begin() as session:
+        patients.update_patient(session, patient, actor_id=actor_id)
+    return Changes(f"Updated {patient.display_name}", patient_ids=frozenset({patient.id}))
+
+
+def add_delivery(
+    db: Database, patient_id: str, delivery: Delivery, *, actor_id: str, today: dt.date | None = None
+) -> Changes:
+    """Record a (new) birth for a patient.
+
+    Raises:
+        ValidationFailed: implausible delivery details.
+    """
+    with db.sessions.begin() as session:
+        patient = patients.get_patient(session, patient_id)
+        errors = _check_delivery(patient, delivery, today or dt.date.today())
+        if errors:
+            raise ValidationFailed(errors)
+        patients.add_delivery(session, patient_id, delivery, actor_id=actor_id)
+    return Changes(f"Recorded a delivery for {patient.display_name}", patient_ids=frozenset({patient_id}))
+
+
+def archive_patient(db: Database, patient_id: str, *, actor_id: str, archived: bool = True) -> Changes:
+    """Archive a patient (she disappears from lists; every record is kept), or restore her."""
+    with db.sessions.begin() as session:
+        patient = patients.set_archived(session, patient_id, archived, actor_id=actor_id)
+    verb = "Archived" if archived else "Restored"
+    return Changes(f"{verb} {patient.display_name}", patient_ids=frozenset({patient_id}))
+
+
+def search_patients(
+    db: Database, text: str = "", *, include_archived: bool = False, limit: int = 50
+) -> list[Patient]:
+    """Find patients by name, date of birth (YYYY-MM-DD), record number or id prefix."""
+    with db.sessions.begin() as session:
+        return patients.search_patients(session, text, include_archived=include_archived, limit=limit)
+
+
+def open_patient(db: Database, patient_id: str) -> PatientFile:
+    """Load a patient with her deliveries and every visit (with results), oldest first.
+
+    Raises:
+        NotFoundError: no such patient.
+    """
+    with db.sessions.begin() as session:
+        patient = patients.get_patient(session, patient_id)
+        deliveries = tuple(patients.list_deliveries(session, patient_id))
+        visit_list = tuple(visits.list_visits(session, patient_id))
+        names = {c.id: c.name for c in clinicians.list_clinicians(session)}
+        finals = records.final_statuses(session, [v.id for v in visit_list])
+    summaries = tuple(
+        VisitSummary(
+            v.id,
+            v.visit_date,
+            VisitStatus(v.status),
+            v.version,
+            names.get(v.clinician_id, v.clinician_id),
+            v.amends,
+            finals.get(v.id),
+            len(v.results),
+        )
+        for v in visit_list
+    )
+    return PatientFile(patient, deliveries, visit_list, summaries)
+
+
+def add_clinician(
+    db: Database,
+    *,
+    name: str,
+    password: str,
+    actor_id: str,
+    profession: str = "Pelvic-health physiotherapist",
+    registration: str = "",
+    clinician_id: str | None = None,
+) -> Changes:
+    """Create a clinician profile with a sign-off password.
+
+    Raises:
+        ValidationFailed: missing name.
+        StorageError: id taken or password too short.
+    """
+    if not name.strip():
+        raise ValidationFailed([FieldError("clinician.name", "The clinician's name is required.")])
+    clinician = Clinician(
+        ClinicianId(clinician_id or new_id("C")), name.strip(), profession.strip(), registration.strip()
+    )
+    with db.sessions.begin() as session:
+        clinicians.add_clinician(session, clinician, password, actor_id=actor_id)
+    return Changes(
+        f"Added clinician {clinician.name}", clinician_ids=frozenset({clinician.id}), created_id=clinician.id
+    )
+
+
+def list_clinicians(db: Database) -> list[Clinician]:
+    """Return the active clinician profiles, by name."""
+    with db.sessions.begin() as session:
+        return clinicians.list_clinicians(session)

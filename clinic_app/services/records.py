@@ -1,0 +1,46 @@
+"""Report records and the audit trail, as the GUI and the command line see them."""
+
+from __future__ import annotations
+
+import hashlib
+
+from clinic_app.services.changes import Changes
+from clinic_app.services.dto import AuditEntry, ReportEntry
+from clinic_app.storage import audit, records, visits
+from clinic_app.storage.database import Database
+
+
+def record_report(
+    db: Database, visit_id: str, *, kind: str, content: bytes, file_name: str, actor_id: str
+) -> Changes:
+    """Record that a report file was issued for a visit, keeping the SHA-256 of its bytes.
+
+    Returns:
+        Changes for the visit; ``created_id`` is the report record id.
+    """
+    digest = hashlib.sha256(content).hexdigest()
+    with db.sessions.begin() as session:
+        patient_id = visits.get_visit(session, visit_id).patient_id
+        entry = records.add_report(
+            session, visit_id, kind=kind, sha256=digest, file_name=file_name, clinician_id=actor_id
+        )
+    return Changes(
+        f"Recorded {kind} report {file_name}",
+        patient_ids=frozenset({patient_id}),
+        visit_ids=frozenset({visit_id}),
+        created_id=str(entry.id),
+    )
+
+
+def list_reports(db: Database, visit_id: str) -> list[ReportEntry]:
+    """Return the reports issued for a visit, oldest first."""
+    with db.sessions.begin() as session:
+        return records.list_reports(session, visit_id)
+
+
+def list_audit_events(
+    db: Database, *, entity: str | None = None, entity_id: str | None = None, limit: int = 500
+) -> list[AuditEntry]:
+    """Return audit events, newest first, optionally for one record."""
+    with db.sessions.begin() as session:
+        return audit.list_events(session, entity=entity, entity_id=entity_id, limit=limit)

@@ -1,0 +1,197 @@
+"""Visit services: record, save, sign and amend visits; assemble a visit record for reports.
+
+Results are validated against the forms before the database is touched, so bad input never reaches
+it. Every save carries the version the clinician loaded, so a stale save from another workstation is
+refused with a conflict instead of overwriting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from clinic_app.domain.enums import VisitStatus
+from clinic_app.domain.ids import ClinicianId, PatientId, VisitId
+from clinic_app.domain.model import Results, Visit
+from clinic_app.domain.visitfile import VisitRecord
+from clinic_app.services.changes import Changes
+from clinic_app.services.clinic import annotations_for, check_results, new_id
+from clinic_app.services.errors import StorageError
+from clinic_app.storage import clinicians, patients, visits
+from clinic_app.storage.database import Database, Session
+
+
+def _changes(summary: str, visit: Visit, *more: Visit, created: str | None = None) -> Changes:
+    touched = (visit, *more)
+    return Changes(
+        summary,
+        patient_ids=frozenset({visit.patient_id}),
+        visit_ids=frozenset(v.id for v in touched),
+        created_id=created,
+        visit_versions=tuple((v.id, v.version) for v in touched),
+    )
+
+
+def create_visit(
+    db: Database,
+    patient_id: str,
+    visit_date: dt.date,
+    *,
+    clinician_id: str,
+    actor_id: str,
+    results: Results | None = None,
+    visit_id: str | None = None,
+    today: dt.date | None = None,
+) -> Changes:
+    """Open a draft visit for a patient, optionally with first values.
+
+    Returns:
+        Changes with ``created_id`` = the visit id and its version.
+
+    Raises:
+        ValidationFailed: values or dates the forms refuse; nothing is written.
+        NotFoundError: unknown patient or clinician.
+    """
+    values = results or Results()
+    visit = Visit(
+        VisitId(visit_id or new_id("V")),
+        PatientId(patient_id),
+        visit_date,
+        ClinicianId(clinician_id),
+        VisitStatus.DRAFT,
+        values,
+    )
+    with db.sessions.begin() as session:
+        patients.get_patient(session, patient_id)
+        clinicians.get_clinician(session, clinician_id)
+        delivery = patients.latest_delivery(session, patient_id, on_or_before=visit_date)
+        check_results(
+            values,
+            visit_date=visit_date,
+            delivery_date=delivery.delivery_date if delivery else None,
+            today=today,
+        )
+        stored = visits.add_visit(session, visit, actor_id=actor_id, annotations=annotations_for(values))
+    return _changes(f"Opened visit of {visit_date.isoformat()}", stored, created=stored.id)
+
+
+def get_visit(db: Database, visit_id: str) -> Visit:
+    """Return one visit with its results and current version."""
+    with db.sessions.begin() as session:
+        return visits.get_visit(session, visit_id)
+
+
+def save_results(
+    db: Database,
+    visit_id: str,
+    expected_version: int,
+    results: Results,
+    *,
+    actor_id: str,
+    today: dt.date | None = None,
+) -> Changes:
+    """Replace a draft visit's values after validating them.
+
+    Args:
+        db: the clinic database.
+        visit_id: the visit.
+        expected_version: the version the clinician's copy was loaded at.
+        results: the complete set of values (paths not in it are cleared).
+        actor_id: who saves.
+        today: date treated as today for date checks.
+
+    Returns:
+        Changes carrying the visit's new version.
+
+    Raises:
+        ValidationFailed: values the forms refuse; nothing is written.
+        ConflictError: another workstation saved the visit since ``expected_version``.
+        ReadOnlyError: the visit is signed or amended.
+    """
+    with db.sessions.begin() as session:
+        current = visits.get_visit(session, visit_id)
+        delivery = patients.latest_delivery(session, current.patient_id, on_or_before=current.visit_date)
+        check_results(
+            results,
+            visit_date=current.visit_date,
+            delivery_date=delivery.delivery_date if delivery else None,
+            today=today,
+        )
+        stored = visits.save_results(
+            session,
+            visit_id,
+            expected_version,
+            results,
+            actor_id=actor_id,
+            annotations=annotations_for(results),
+        )
+    return _changes(f"Saved visit {visit_id}", stored)
+
+
+def sign_visit(
+    db: Database, visit_id: str, expected_version: int, *, clinician_id: str, password: str
+) -> Changes:
+    """Sign a draft visit; the clinician's password is checked first, in the same transaction.
+
+    Raises:
+        AuthenticationError: wrong password; nothing is signed.
+        ConflictError: the visit changed since ``expected_version``.
+        ReadOnlyError: already signed or amended.
+    """
+    with db.sessions.begin() as session:
+        clinician = clinicians.verify_password(session, clinician_id, password)
+        stored = visits.sign_visit(session, visit_id, expected_version, clinician_id=clinician.id)
+    return _changes(f"{clinician.name} signed visit {visit_id}", stored)
+
+
+def amend_visit(
+    db: Database, visit_id: str, expected_version: int, *, actor_id: str, new_visit_id: str | None = None
+) -> Changes:
+    """Open an amendment of a signed visit (the original is kept, marked amended).
+
+    Returns:
+        Changes with ``created_id`` = the new draft's id.
+
+    Raises:
+        ReadOnlyError: the visit is not signed.
+        ConflictError: the visit changed since ``expected_version``.
+    """
+    with db.sessions.begin() as session:
+        draft = visits.amend_visit(
+            session, visit_id, expected_version, new_visit_id or new_id("V"), actor_id=actor_id
+        )
+        original = visits.get_visit(session, visit_id)
+    return _changes(f"Opened an amendment of visit {visit_id}", draft, original, created=draft.id)
+
+
+def record_in_session(session: Session, visit_id: str) -> VisitRecord:
+    """Assemble the visit record (patient, delivery, clinician, visit, earlier visits) in a session.
+
+    Earlier visits are the patient's visits dated before this one that have not been replaced by an
+    amendment, oldest first.
+
+    Raises:
+        StorageError: the patient has no delivery recorded on or before the visit date.
+    """
+    visit = visits.get_visit(session, visit_id)
+    patient = patients.get_patient(session, visit.patient_id)
+    delivery = patients.latest_delivery(session, visit.patient_id, on_or_before=visit.visit_date)
+    if delivery is None:
+        raise StorageError(
+            f"{patient.display_name} has no delivery recorded on or before {visit.visit_date}; "
+            "record the birth first."
+        )
+    clinician = clinicians.get_clinician(session, visit.clinician_id)
+    previous = tuple(
+        v
+        for v in visits.list_visits(session, visit.patient_id)
+        if v.id != visit.id and v.visit_date < visit.visit_date and v.status is not VisitStatus.AMENDED
+    )
+    return VisitRecord(
+        patient=patient, delivery=delivery, clinician=clinician, visit=visit, previous=previous
+    )
+
+
+def load_visit_record(db: Database, visit_id: str) -> VisitRecord:
+    """Return everything the readiness engine and the reports need about one visit."""
+    with db.sessions.begin() as session:
+        return record_in_session(session, visit_id)

@@ -1,0 +1,1 @@
+"""Tests of the application services (one SQLite file per test)."""

@@ -14,8 +14,13 @@ TASKS = range(1, 8)
 @pytest.mark.parametrize("n", TASKS)
 def test_task_with_a_symptom_is_not_ready(n: int) -> None:
     """Pain during any load task holds as NOT_READY, never overridable."""
-    decision = assess_with({f"load_impact.l{n}_symptoms": ["pain"], f"load_impact.l{n}_pain_site": "pubic",
-                            f"load_impact.l{n}_pain_rating": 3})
+    decision = assess_with(
+        {
+            f"load_impact.l{n}_symptoms": ["pain"],
+            f"load_impact.l{n}_pain_site": "pubic",
+            f"load_impact.l{n}_pain_rating": 3,
+        }
+    )
     (finding,) = fired(decision)[f"L{n}"]
     assert decision.status is Status.NOT_READY and not finding.overridable
     assert "pain (pubic)" in finding.explanation
@@ -84,8 +89,12 @@ def test_h2_change_within_error_is_a_note() -> None:
     """A hop LSI change under 8 % since the previous visit is a 'no real change' note."""
     doc = passing_document()
     previous = set_path(doc, "hop.single_hop.left", 115)
-    doc["previous_visits"] = [{"visit": {"date": "2026-08-24", "clinician": {"id": "C-1", "name": "A"}},
-                               "results": previous["results"]}]
+    doc["previous_visits"] = [
+        {
+            "visit": {"date": "2026-08-24", "clinician": {"id": "C-1", "name": "A"}},
+            "results": previous["results"],
+        }
+    ]
     from clinic_app.readiness.engine import assess
 
     decision = assess(record_of(doc))
@@ -96,8 +105,18 @@ def test_h2_change_within_error_is_a_note() -> None:
     assert "H2" not in fired(assess(record_of(bigger)))
 
 
-_TUCK = ("knee_valgus", "thighs_not_parallel", "thighs_unequal", "foot_width", "foot_not_parallel",
-         "contact_timing", "landing_noise", "pause", "technique_declines", "footprint")
+_TUCK = (
+    "knee_valgus",
+    "thighs_not_parallel",
+    "thighs_unequal",
+    "foot_width",
+    "foot_not_parallel",
+    "contact_timing",
+    "landing_noise",
+    "pause",
+    "technique_declines",
+    "footprint",
+)
 
 
 @pytest.mark.parametrize(("flaws", "fires"), [(5, False), (6, True)])

@@ -25,8 +25,12 @@ def test_o1_stage_one_passes() -> None:
 
 def test_o1_baden_walker_grade_two_holds() -> None:
     """Baden–Walker grade 2 in any compartment holds; grade 1 passes."""
-    grades = {"prolapse.system": "baden_walker", "prolapse.bw_anterior": 1, "prolapse.bw_apical": 0,
-              "prolapse.bw_posterior": 1}
+    grades = {
+        "prolapse.system": "baden_walker",
+        "prolapse.bw_anterior": 1,
+        "prolapse.bw_apical": 0,
+        "prolapse.bw_posterior": 1,
+    }
     assert "O1" not in fired(assess_with(grades))
     decision = assess_with({**grades, "prolapse.bw_posterior": 2})
     assert "(posterior)" in fired(decision)["O1"][0].explanation
@@ -34,8 +38,14 @@ def test_o1_baden_walker_grade_two_holds() -> None:
 
 def test_o1_grade_three_adds_urogynaecology_referral() -> None:
     """A grade 3 prolapse stays NOT_READY and asks for urogynaecology review."""
-    decision = assess_with({"prolapse.system": "baden_walker", "prolapse.bw_anterior": 3,
-                            "prolapse.bw_apical": 0, "prolapse.bw_posterior": 0})
+    decision = assess_with(
+        {
+            "prolapse.system": "baden_walker",
+            "prolapse.bw_anterior": 3,
+            "prolapse.bw_apical": 0,
+            "prolapse.bw_posterior": 0,
+        }
+    )
     assert decision.status is Status.NOT_READY
     assert decision.referral is not None and "Urogynaecology" in decision.referral.to
 
@@ -49,16 +59,29 @@ def test_o1_declined_exam_is_a_missing_gate() -> None:
 
 @pytest.mark.parametrize(
     ("unit", "value", "fires"),
-    [("cm", 2.0, False), ("cm", 2.01, True), ("cm", 3.1, True), ("mm", 20, False), ("mm", 21, True),
-     ("finger_widths", 1.5, False), ("finger_widths", 2, True)],
+    [
+        ("cm", 2.0, False),
+        ("cm", 2.01, True),
+        ("cm", 3.1, True),
+        ("mm", 20, False),
+        ("mm", 21, True),
+        ("finger_widths", 1.5, False),
+        ("finger_widths", 2, True),
+    ],
 )
 def test_o2_threshold_in_the_unit_measured(unit: str, value: float, fires: bool) -> None:
     """2.0 cm and 20 mm do not fire; 2 finger-widths does (≥); nothing is converted."""
     method = "finger_widths" if unit == "finger_widths" else "calipers"
     low = 1 if unit == "finger_widths" else (10 if unit == "mm" else 1.0)
-    decision = assess_with({"diastasis.method": method, "diastasis.unit": unit,
-                            "diastasis.ird_above_curl": low, "diastasis.ird_below_curl": low,
-                            "diastasis.ird_umbilicus_curl": value})
+    decision = assess_with(
+        {
+            "diastasis.method": method,
+            "diastasis.unit": unit,
+            "diastasis.ird_above_curl": low,
+            "diastasis.ird_below_curl": low,
+            "diastasis.ird_umbilicus_curl": value,
+        }
+    )
     assert ("O2" in fired(decision)) is fires
     assert (decision.status is Status.NOT_READY) is fires
 
@@ -68,7 +91,8 @@ def test_o2_explanation_names_value_site_condition_threshold_and_source() -> Non
     decision = assess_with({"diastasis.ird_umbilicus_curl": 3.1})
     assert fired(decision)["O2"][0].explanation == (
         "inter-recti distance 3.1 cm at the umbilicus on head-lift > 2.0 cm"
-        " — O2, clinic guidance; Sperstad 2016")
+        " — O2, clinic guidance; Sperstad 2016"
+    )
 
 
 def test_o2_needs_all_three_head_lift_sites() -> None:
@@ -105,10 +129,15 @@ def test_o4_unable_alone_is_a_caution() -> None:
 
 @pytest.mark.parametrize(
     ("changes", "fires"),
-    [({"pelvic_floor.mos": 2}, True), ({"pelvic_floor.mos": 3}, False),
-     ({"pelvic_floor.standing_fast_reps": 9}, True), ({"pelvic_floor.standing_mvc_reps": 7}, True),
-     ({"pelvic_floor.standing_mvc_hold_s": 5.9}, True), ({"pelvic_floor.standing_submax_hold_s": 59}, True),
-     ({"pelvic_floor.standing_mvc_reps": 8, "pelvic_floor.standing_mvc_hold_s": 6}, False)],
+    [
+        ({"pelvic_floor.mos": 2}, True),
+        ({"pelvic_floor.mos": 3}, False),
+        ({"pelvic_floor.standing_fast_reps": 9}, True),
+        ({"pelvic_floor.standing_mvc_reps": 7}, True),
+        ({"pelvic_floor.standing_mvc_hold_s": 5.9}, True),
+        ({"pelvic_floor.standing_submax_hold_s": 59}, True),
+        ({"pelvic_floor.standing_mvc_reps": 8, "pelvic_floor.standing_mvc_hold_s": 6}, False),
+    ],
 )
 def test_o5_pelvic_floor_baseline_boundaries(changes: dict[str, float], fires: bool) -> None:
     """MOS ≤ 2 and each part of the standing baseline below target are function deficits."""

@@ -72,9 +72,11 @@ def test_r7_running_leakage_history_is_a_caution() -> None:
 
 @pytest.mark.parametrize(
     ("delivery", "kind"),
-    [({"perineal_trauma": "third_degree"}, FindingKind.CAUTION),
-     ({"mode": "instrumental_forceps"}, FindingKind.CAUTION),
-     ({"mode": "emergency_caesarean", "perineal_trauma": "not_applicable"}, FindingKind.NOTE)],
+    [
+        ({"perineal_trauma": "third_degree"}, FindingKind.CAUTION),
+        ({"mode": "instrumental_forceps"}, FindingKind.CAUTION),
+        ({"mode": "emergency_caesarean", "perineal_trauma": "not_applicable"}, FindingKind.NOTE),
+    ],
 )
 def test_r8_birth_trauma(delivery: dict[str, str], kind: FindingKind) -> None:
     """OASI and instrumental births are cautions; a caesarean is a note."""

@@ -14,21 +14,32 @@ from .builders import assess_with, fired, gap_ids
     [
         ("P1", {"symptoms.urinary_leakage": True}, Status.NOT_READY),
         ("P2", {"pelvic_floor.cough_test_supine": "positive"}, Status.NOT_READY),
-        ("P3", {"questionnaires.iciq_frequency": 1, "questionnaires.iciq_amount": 2,
-                "questionnaires.iciq_total": 3}, Status.NOT_READY),
+        (
+            "P3",
+            {
+                "questionnaires.iciq_frequency": 1,
+                "questionnaires.iciq_amount": 2,
+                "questionnaires.iciq_total": 3,
+            },
+            Status.NOT_READY,
+        ),
         ("P4", {"symptoms.faecal_incontinence": True}, Status.REFER),
         ("P5", {"symptoms.faecal_urgency": True}, Status.REFER),
         ("P6", {"symptoms.heaviness": True}, Status.NOT_READY),
         ("P7", {"symptoms.dyspareunia": True}, Status.REFER),
         ("P8", {"symptoms.obstructive_defecation": True}, Status.REFER),
         ("P9", {"symptoms.abnormal_bleeding": True}, Status.REFER),
-        ("M1", {"symptoms.daily_activity_pain": True, "symptoms.daily_pain_sites": ["low_back"]},
-         Status.NOT_READY),
+        (
+            "M1",
+            {"symptoms.daily_activity_pain": True, "symptoms.daily_pain_sites": ["low_back"]},
+            Status.NOT_READY,
+        ),
         ("M2", {"symptoms.pubic_symphysis_pain": True}, Status.NOT_READY),
     ],
 )
-def test_each_symptom_rule_fires_with_its_outcome(rule_id: str, changes: dict[str, object],
-                                                  status: Status) -> None:
+def test_each_symptom_rule_fires_with_its_outcome(
+    rule_id: str, changes: dict[str, object], status: Status
+) -> None:
     """Each symptom rule fires alone, sets its §12 outcome and is never overridable."""
     decision = assess_with(changes)
     assert decision.status is status
@@ -61,17 +72,24 @@ def test_p3_zero_total_passes_and_shows_band() -> None:
 
 def test_p3_not_administered_is_not_assessed_but_not_a_gate() -> None:
     """A questionnaire not given is listed as not assessed without blocking READY."""
-    decision = assess_with({"questionnaires.iciq_administered": "not_administered",
-                            "questionnaires.iciq_frequency": None, "questionnaires.iciq_amount": None,
-                            "questionnaires.iciq_interference": None, "questionnaires.iciq_total": None})
+    decision = assess_with(
+        {
+            "questionnaires.iciq_administered": "not_administered",
+            "questionnaires.iciq_frequency": None,
+            "questionnaires.iciq_amount": None,
+            "questionnaires.iciq_interference": None,
+            "questionnaires.iciq_total": None,
+        }
+    )
     assert "P3" in gap_ids(decision)
     assert decision.status is Status.READY
 
 
 def test_p2_not_done_is_not_a_pass() -> None:
     """A cough test marked not done is listed as not assessed."""
-    decision = assess_with({"pelvic_floor.cough_test_supine": "not_done",
-                            "pelvic_floor.cough_test_standing": "not_done"})
+    decision = assess_with(
+        {"pelvic_floor.cough_test_supine": "not_done", "pelvic_floor.cough_test_standing": "not_done"}
+    )
     assert "P2" in gap_ids(decision)
 
 
@@ -101,6 +119,11 @@ def test_missing_symptom_answer_is_incomplete() -> None:
 
 def test_m1_shows_sites_and_rating() -> None:
     """M1's explanation carries the pain sites and rating."""
-    decision = assess_with({"symptoms.daily_activity_pain": True,
-                            "symptoms.daily_pain_sites": ["hip", "knee"], "symptoms.daily_pain_rating": 4})
+    decision = assess_with(
+        {
+            "symptoms.daily_activity_pain": True,
+            "symptoms.daily_pain_sites": ["hip", "knee"],
+            "symptoms.daily_pain_rating": 4,
+        }
+    )
     assert "(hip, knee, 4/10)" in fired(decision)["M1"][0].explanation

@@ -36,8 +36,9 @@ def test_t1_retest_waits_for_the_gate() -> None:
 
 def test_t2_caesarean_gets_no_shorter_path() -> None:
     """A caesarean birth at 11 weeks is held by the same gate, and T2 is listed as passed."""
-    decision = assess_with(visit_date="2026-08-17", delivery={"mode": "planned_caesarean",
-                                                                "perineal_trauma": "not_applicable"})
+    decision = assess_with(
+        visit_date="2026-08-17", delivery={"mode": "planned_caesarean", "perineal_trauma": "not_applicable"}
+    )
     assert decision.status is Status.NOT_YET_TIME
     assert any(p.rule_id == "T2" and "caesarean" in p.summary for p in decision.passed)
 

@@ -17,7 +17,7 @@ from clinic_app.reporting.inputs import (
     ReportKind,
 )
 from clinic_app.reporting.patient import PatientReportRenderer
-from clinic_app.reporting.referral import ReferralLetterRenderer
+from clinic_app.reporting.referral import ReferralLetterRenderer, referral_applies
 from clinic_app.reporting.settings import Layout, Letterhead, SettingsError, load_layout, load_letterhead
 
 RENDERERS: dict[ReportKind, type[ReportRenderer]] = {
@@ -38,7 +38,7 @@ def render_report(data: ReportInput, kind: ReportKind, *, invariant: bool = Fals
     Raises:
         ReferralNotNeededError: when a referral is asked for a visit that needs none.
     """
-    if kind is ReportKind.REFERRAL and not data.needs_referral:
+    if kind is ReportKind.REFERRAL and not referral_applies(data):
         raise ReferralNotNeededError(
             f"visit {data.visit.id} needs no referral (outcome {data.final_status.value})"
         )
@@ -61,5 +61,6 @@ __all__ = [
     "SettingsError",
     "load_layout",
     "load_letterhead",
+    "referral_applies",
     "render_report",
 ]

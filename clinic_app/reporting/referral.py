@@ -12,7 +12,19 @@ from clinic_app.readiness.decision import Finding, Referral, Status
 from clinic_app.reporting.base import ReportRenderer, text
 from clinic_app.reporting.flowables import finding_text, framed_notice
 from clinic_app.reporting.formatting import day, number
-from clinic_app.reporting.inputs import ReportKind
+from clinic_app.reporting.inputs import ReportInput, ReportKind
+from clinic_app.reporting.wording import load_wording
+
+
+def pelvic_health_holds(data: ReportInput) -> list[Finding]:
+    """Return the holds that call for a pelvic-health referral (rule ids from the wording file)."""
+    rules = set(load_wording("referral").lines("pelvic_health_hold.rules"))
+    return [f for f in data.decision.holds if f.rule_id in rules]
+
+
+def referral_applies(data: ReportInput) -> bool:
+    """True when a letter makes sense: a named referral, a REFER outcome or a pelvic-health hold."""
+    return data.needs_referral or bool(pelvic_health_holds(data))
 
 
 class ReferralLetterRenderer(ReportRenderer):
@@ -21,13 +33,22 @@ class ReferralLetterRenderer(ReportRenderer):
     kind = ReportKind.REFERRAL
 
     def referral(self) -> Referral:
-        """Return the decision's referral, or a default to the GP for a bare REFER outcome."""
+        """Return the decision's referral, else one built from the holds that call for it.
+
+        A bare REFER outcome goes to the GP; a pelvic-health hold (rules listed in the wording
+        file) goes to the pelvic-health physiotherapist.
+        """
         found = self.data.decision.referral
         if found is not None:
             return found
-        holds = [f for f in self.data.decision.holds if f.status is Status.REFER]
+        if self.data.final_status is Status.REFER:
+            holds = [f for f in self.data.decision.holds if f.status is Status.REFER]
+            recipient = self.words.text("default_recipient")
+        else:
+            holds = pelvic_health_holds(self.data)
+            recipient = self.words.text("pelvic_health_hold.recipient")
         return Referral(
-            to=(self.words.text("default_recipient"),),
+            to=(recipient,),
             reasons=tuple(f.title for f in holds),
             rule_ids=tuple(f.rule_id for f in holds),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from clinic_app.readiness.decision import Status
@@ -41,3 +43,12 @@ def test_referral_letter_fits_on_one_or_two_pages() -> None:
     from .pdfs import page_count
 
     assert 1 <= page_count(rendered(Status.REFER, ReportKind.REFERRAL)) <= 2
+
+
+def test_pelvic_health_hold_without_named_referral_still_gets_a_letter() -> None:
+    """A P6/O1-type hold with no referral in the decision is addressed to the pelvic-health physio."""
+    data = sample_input(Status.NOT_READY)
+    data = replace(data, decision=replace(data.decision, referral=None))
+    text = pdf_text(render_report(data, ReportKind.REFERRAL, invariant=True))
+    assert "To Pelvic-health physiotherapist" in text
+    assert "Pelvic heaviness" in text

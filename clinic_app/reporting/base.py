@@ -313,6 +313,22 @@ class ReportRenderer:
         """Return one bulleted paragraph per item."""
         return [Paragraph(text(item), self.styles.bullet, bulletText="•") for item in items]
 
+    def bullet_columns(self, items: Sequence[str]) -> Table:
+        """Return a long bulleted list in two columns, read down the first column then the second."""
+        half = (len(items) + 1) // 2
+        left, right = list(items[:half]), list(items[half:])
+        right += [""] * (half - len(right))
+
+        def cell(item: str) -> Paragraph:
+            return Paragraph(text(item), self.styles.bullet, bulletText="•" if item else None)
+
+        table = Table(
+            [[cell(a), cell(b)] for a, b in zip(left, right, strict=True)],
+            colWidths=[self.frame_width / 2] * 2,
+        )
+        table.setStyle(self.styles.key_value())
+        return table
+
     def data_table(
         self,
         header: Sequence[str],

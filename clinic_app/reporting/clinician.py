@@ -229,7 +229,7 @@ class ClinicianReportRenderer(ReportRenderer):
             series = collect_series(spec, visits, data.delivery, timed)
             if not series:
                 continue
-            unit = spec.unit or (data.results.text(spec.unit_from) or "" if spec.unit_from else "")
+            unit = spec.unit or self.recorded_unit(spec.unit_from)
             charts.append(
                 trend_chart(
                     spec,
@@ -244,6 +244,13 @@ class ClinicianReportRenderer(ReportRenderer):
         if not charts:
             return [heading, self.para(self.words.text("trends_empty"), "muted")]
         return [self.group([heading, charts[0]]), *charts[1:]]
+
+    def recorded_unit(self, path: str) -> str:
+        """Return the label of the unit recorded at ``path`` (a unit choice field), or blank."""
+        recorded = self.data.results.text(path) if path else None
+        if recorded is None:
+            return ""
+        return self.data.field_info(path).choice_labels.get(recorded, recorded)
 
     def plan_and_advice(self) -> list[Flowable]:
         """Return the plan stages and advice headings offered to the patient, for the record."""

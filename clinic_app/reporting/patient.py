@@ -99,8 +99,13 @@ class PatientReportRenderer(ReportRenderer):
 
     def passed(self) -> list[Flowable]:
         """Return the checks she passed, in her words."""
-        items = [check.patient_text or check.title for check in self.data.decision.passed]
-        body = self.bullets(items) if items else [self.para(self.words.text("passed_empty"))]
+        items = list(dict.fromkeys(check.patient_text or check.title for check in self.data.decision.passed))
+        if not items:
+            return [
+                self.heading(self.words.text("passed_heading")),
+                self.para(self.words.text("passed_empty")),
+            ]
+        body: list[Flowable] = [self.bullet_columns(items)] if len(items) > 6 else self.bullets(items)
         return [self.heading(self.words.text("passed_heading")), *body]
 
     def not_assessed(self) -> list[Flowable]:
@@ -137,7 +142,8 @@ class PatientReportRenderer(ReportRenderer):
                 self.words.text("plan_schedule", sessions=plan.sessions_per_week, rule=plan.schedule_rule)
             )
         )
-        out += [*self.bullets(plan.cautions)] if plan.cautions else []
+        shown = {f.patient_text for f in (*self.data.decision.holds, *self.data.decision.cautions)}
+        out += self.bullets([c for c in plan.cautions if c not in shown])
         out += [
             self.heading(self.words.text("plan_progression_heading"), 2),
             *self.bullets(plan.progression_rules),

@@ -46,9 +46,17 @@ IRD_CONDITIONS = ("rest", "curl")
 BADEN_WALKER_FIELDS = ("bw_anterior", "bw_apical", "bw_posterior")
 
 
+def _number(results: Results, path: str) -> float | None:
+    """Read a number, treating one too large for a float as not recorded (validation reports it)."""
+    try:
+        return results.number(path)
+    except OverflowError:
+        return None
+
+
 def bmi_from(results: Results) -> float | None:
     """Return BMI from ``history.weight_kg`` and ``history.height_cm`` (rule R1), or None."""
-    weight, height = results.number("history.weight_kg"), results.number("history.height_cm")
+    weight, height = _number(results, "history.weight_kg"), _number(results, "history.height_cm")
     if weight is None or height is None or weight <= 0 or height <= 0:
         return None
     return bmi(weight, height)
@@ -62,10 +70,10 @@ def popq_points_from(results: Results) -> PopqPoints | None:
     if results.text("prolapse.exam_state") != "performed" or results.text("prolapse.system") != "popq":
         return None
     values = {
-        name: results.number(f"prolapse.popq_{name}")
+        name: _number(results, f"prolapse.popq_{name}")
         for name in ("aa", "ba", "c", "ap", "bp", "gh", "pb", "tvl")
     }
-    d = results.number("prolapse.popq_d")
+    d = _number(results, "prolapse.popq_d")
     if any(value is None for value in values.values()):
         return None
     if d is None and results.flag("prolapse.hysterectomy") is not True:
@@ -91,7 +99,7 @@ def baden_walker_max_grade(results: Results) -> int | None:
         or results.text("prolapse.system") != "baden_walker"
     ):
         return None
-    grades = [results.number(f"prolapse.{name}") for name in BADEN_WALKER_FIELDS]
+    grades = [_number(results, f"prolapse.{name}") for name in BADEN_WALKER_FIELDS]
     if any(grade is None for grade in grades):
         return None
     return int(max(grade for grade in grades if grade is not None))
@@ -100,7 +108,7 @@ def baden_walker_max_grade(results: Results) -> int | None:
 def iciq_total_from(results: Results) -> int | None:
     """Return the ICIQ-UI SF total: computed from items 3–5 when all are valid, else the recorded total."""
     items = [
-        results.number(f"questionnaires.iciq_{name}") for name in ("frequency", "amount", "interference")
+        _number(results, f"questionnaires.iciq_{name}") for name in ("frequency", "amount", "interference")
     ]
     if all(item is not None and item.is_integer() for item in items):
         frequency, amount, interference = (int(item) for item in items if item is not None)
@@ -108,7 +116,7 @@ def iciq_total_from(results: Results) -> int | None:
             return iciq_total(frequency, amount, interference)
         except ValueError:
             return None
-    total = results.number("questionnaires.iciq_total")
+    total = _number(results, "questionnaires.iciq_total")
     if total is None or not total.is_integer() or not 0 <= total <= 21:
         return None
     return int(total)
@@ -122,14 +130,14 @@ def iciq_band_from(results: Results) -> IciqBand | None:
 
 def pfdi_total_from(results: Results) -> float | None:
     """Return the PFDI-20 summary: the sum of the three sub-scales, else the recorded total."""
-    parts = [results.number(f"questionnaires.pfdi_{name}") for name in ("udi6", "cradi8", "popdi6")]
+    parts = [_number(results, f"questionnaires.pfdi_{name}") for name in ("udi6", "cradi8", "popdi6")]
     if all(part is not None for part in parts):
         udi6, cradi8, popdi6 = (float(part) for part in parts if part is not None)
         try:
             return pfdi20_total(udi6, cradi8, popdi6)
         except ValueError:
             return None
-    total = results.number("questionnaires.pfdi_total")
+    total = _number(results, "questionnaires.pfdi_total")
     return total if total is not None and 0 <= total <= 300 else None
 
 
@@ -138,7 +146,7 @@ def tuck_jump_total_from(results: Results) -> int | None:
     scoring = results.text("jumping.tuck_scoring")
     if scoring not in ("original", "modified"):
         return None
-    scores = [results.number(f"jumping.{item}") for item in TUCK_ITEMS]
+    scores = [_number(results, f"jumping.{item}") for item in TUCK_ITEMS]
     if any(score is None or not score.is_integer() for score in scores):
         return None
     try:
@@ -154,8 +162,8 @@ def limb_symmetry_of(results: Results, spec: FieldSpec) -> LimbSymmetry | None:
     """
     if not spec.sided or not spec.better:
         return None
-    left = results.number(side_path(spec.path, Side.LEFT))
-    right = results.number(side_path(spec.path, Side.RIGHT))
+    left = _number(results, side_path(spec.path, Side.LEFT))
+    right = _number(results, side_path(spec.path, Side.RIGHT))
     if left is None or right is None:
         return None
     try:
@@ -208,7 +216,7 @@ def ird_measurements(results: Results) -> tuple[IrdMeasurement, ...]:
     for site in IRD_SITES:
         for condition in IRD_CONDITIONS:
             path = f"diastasis.ird_{site}_{condition}"
-            value = results.number(path)
+            value = _number(results, path)
             if value is not None and value >= 0:
                 out.append(IrdMeasurement(path, site, condition, value, unit, method))
     return tuple(out)

@@ -25,6 +25,9 @@ from clinic_app.domain.visitfile import ParseOutcome, VisitRecord, flatten_resul
 MAX_TEXT_LENGTH = 2000
 """Free text longer than this is almost certainly pasted by mistake."""
 
+IMPLAUSIBLE = 10**12
+"""No field measures anything this large; bigger numbers are typing accidents (and overflow floats)."""
+
 COUNT_UNITS = frozenset({"reps", "points", "grade", "MOS grade", "errors", "/10", "%"})
 """Units of counts and scores: a value out of range there is not a unit slip, so no unit hint."""
 
@@ -125,7 +128,7 @@ def _check_number(spec: FieldSpec, value: object, unit: str | None) -> str | Non
     label = spec.label
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"{label}: expected a number, got {describe_value(value)}"
-    if isinstance(value, float) and not math.isfinite(value):
+    if (isinstance(value, float) and not math.isfinite(value)) or abs(value) > IMPLAUSIBLE:
         return f"{label}: {describe_value(value)} is not a measurement"
     if spec.kind is FieldKind.INTEGER and isinstance(value, float) and not value.is_integer():
         return f"{label}: {format_number(value)} is not a whole number"

@@ -57,7 +57,7 @@ def describe_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return format_number(value)
+        return format_number(value) if abs(value) < 10**15 else "an implausibly large number"
     if isinstance(value, str):
         text = value if len(value) <= 40 else value[:37] + "..."
         return f"'{text}'"

@@ -151,6 +151,11 @@ def test_limb_symmetries_of_strength_tests(forms: FormCatalogue) -> None:
     assert list(lsi) == ["bridge"] and lsi["bridge"].index == pytest.approx(75)
 
 
+def test_numbers_too_large_for_a_float_count_as_not_recorded() -> None:
+    """A huge integer (unvalidated input) gives None instead of an OverflowError."""
+    assert measures.bmi_from(results({"history.weight_kg": 10**400, "history.height_cm": 160})) is None
+
+
 def test_ird_measurements_keep_their_unit() -> None:
     """IRDs come back in the recorded unit with site and condition; no unit, no measurements."""
     values = {
@@ -171,6 +176,7 @@ anything = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-100, 100),
+    st.just(10**400),
     st.floats(),
     st.text(max_size=4),
     st.lists(st.text(max_size=3), max_size=2).map(tuple),

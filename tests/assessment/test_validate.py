@@ -106,6 +106,13 @@ def test_wrong_values_give_clear_messages(forms: FormCatalogue, path: str, value
     assert spec is not None and found[path].startswith(spec.label)
 
 
+def test_absurdly_large_numbers_are_reported_not_raised(forms: FormCatalogue) -> None:
+    """A number too large for a float is one plain error, not an OverflowError."""
+    found = errors_of(forms, {"history.height_cm": 10**400, "diastasis.ird_above_rest": -(10**400)})
+    assert found["history.height_cm"] == "Height: an implausibly large number is not a measurement"
+    assert "not a measurement" in found["diastasis.ird_above_rest"]
+
+
 def test_integral_float_counts_as_whole_number(forms: FormCatalogue) -> None:
     """22.0 reps written by another tool is a whole number."""
     assert (
@@ -214,8 +221,15 @@ def test_document_with_future_visit_is_reported_once(forms: FormCatalogue) -> No
 
 # --- never raises -------------------------------------------------------------------------------
 
+huge = st.sampled_from([10**400, -(10**400), 2**63, 10**13])
 anything = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12) | st.dates().map(str),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | huge
+    | st.floats()
+    | st.text(max_size=12)
+    | st.dates().map(str),
     lambda inner: (
         st.lists(inner, max_size=3)
         | st.tuples(inner)
@@ -263,6 +277,7 @@ def test_validate_never_raises_on_plausible_values(forms: FormCatalogue, data: s
             values[path] = data.draw(
                 st.one_of(
                     st.integers(-50, 2000),
+                    huge,
                     st.floats(-1e6, 1e6),
                     st.booleans(),
                     st.sampled_from(spec.choice_ids or ("x",)),

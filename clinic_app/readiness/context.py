@@ -2,19 +2,64 @@
 
 Evaluators live in the ``rules_*`` modules, one per family. Each is a function
 ``(ctx, rule) -> RuleResult | None`` (None: the rule does not apply to this visit at all, e.g. H2
-without an earlier visit). A result with hits fired; one with missing inputs and no hits was not
-assessed; otherwise it passed. Missing data therefore never turns into a pass.
+without an earlier visit). A result with hits fired; one with missing inputs is (also) listed as not
+assessed; a result with neither passed. Missing data therefore never turns into a pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
+from clinic_app.domain.enums import Side
 from clinic_app.domain.model import Results, Value
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.readiness.decision import ObservedValue
 from clinic_app.readiness.protocol import CheckSpec, Protocol, RuleSpec
+
+
+class View:
+    """A fast read-only view of recorded results with the typed getters of :class:`Results`.
+
+    The engine reads a few hundred values per visit; exact-class checks on the raw mapping keep that
+    cheap (a bool is never a number here, as in :class:`Results`).
+    """
+
+    __slots__ = ("data",)
+
+    def __init__(self, results: Results) -> None:
+        self.data = cast(Mapping[str, Value], results.data)
+
+    def number(self, path: str) -> float | None:
+        """The value at ``path`` as a number, or None when absent or not numeric."""
+        value = self.data.get(path)
+        return float(value) if isinstance(value, int | float) and value.__class__ is not bool else None
+
+    def text(self, path: str) -> str | None:
+        """The value at ``path`` when it is text (a choice id), else None."""
+        value = self.data.get(path)
+        return value if isinstance(value, str) else None
+
+    def flag(self, path: str) -> bool | None:
+        """The value at ``path`` when it is a yes/no answer, else None."""
+        value = self.data.get(path)
+        return value if isinstance(value, bool) else None
+
+    def choices(self, path: str) -> tuple[str, ...]:
+        """The choice ids of a multiple-choice value (empty when absent)."""
+        value = self.data.get(path)
+        return value if isinstance(value, tuple) else ()
+
+    def sided(self, path: str) -> dict[Side, float]:
+        """The numeric values recorded for each side of a sided field."""
+        out: dict[Side, float] = {}
+        left, right = self.number(path + ".left"), self.number(path + ".right")
+        if left is not None:
+            out[Side.LEFT] = left
+        if right is not None:
+            out[Side.RIGHT] = right
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,18 +85,14 @@ class Context:
     """The inputs of one assessment, plus what earlier rules established (O4 reads O2's result)."""
 
     record: VisitRecord
-    results: Results
+    results: View
     protocol: Protocol
     days: int
     weeks: float
-    previous: Results | None = None
+    previous: View | None = None
     fired: set[str] = field(default_factory=set)
     """Ids of rules that produced a hold so far."""
     derived: list[ObservedValue] = field(default_factory=list)
-
-    def value(self, path: str) -> Value | None:
-        """Return the raw recorded value at ``path`` (None when not recorded)."""
-        return self.results.data.get(path)  # type: ignore[call-overload, no-any-return]
 
     def hit(self, check: CheckSpec, value: str, where: str = "", *, threshold: str | None = None,
             paths: tuple[str, ...] = ()) -> Hit:
@@ -83,6 +124,7 @@ class Context:
 
 
 Evaluator = Callable[[Context, RuleSpec], RuleResult | None]
+_TASK_SYMPTOMS = tuple(f"load_impact.l{n}_symptoms" for n in range(1, 8))
 
 
 def symptom_tasks(ctx: Context, check: CheckSpec) -> Hit | None:
@@ -93,8 +135,7 @@ def symptom_tasks(ctx: Context, check: CheckSpec) -> Hit | None:
     """
     tasks: list[str] = []
     paths: list[str] = []
-    for n in range(1, 8):
-        path = f"load_impact.l{n}_symptoms"
+    for n, path in enumerate(_TASK_SYMPTOMS, start=1):
         if check.fires(ctx.results.choices(path)):
             tasks.append(ctx.protocol.label(f"load_impact.l{n}"))
             paths.append(path)

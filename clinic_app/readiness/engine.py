@@ -13,7 +13,7 @@ from __future__ import annotations
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.readiness import rules_function, rules_objective, rules_risk, rules_symptoms, rules_time
 from clinic_app.readiness.compare import compare_visits
-from clinic_app.readiness.context import Context, Evaluator, Hit, RuleResult, weeks_text
+from clinic_app.readiness.context import Context, Evaluator, Hit, RuleResult, View, weeks_text
 from clinic_app.readiness.decision import Decision, Finding, FindingKind, NotAssessed, PassedCheck, Status
 from clinic_app.readiness.planning import (
     ReferralNeed,
@@ -52,13 +52,14 @@ def assess(record: VisitRecord, protocol: Protocol | None = None) -> Decision:
     days = (record.visit.visit_date - record.delivery.delivery_date).days
     if days < 0:
         raise ValueError("the visit is dated before the delivery")
-    previous = record.previous[-1].results if record.previous else None
-    ctx = Context(record, record.visit.results, protocol, days, days / 7, previous)
+    previous = View(record.previous[-1].results) if record.previous else None
+    ctx = Context(record, View(record.visit.results), protocol, days, days / 7, previous)
     ctx.add_derived("weeks_postpartum", "Weeks since birth", weeks_text(days))
 
     holds: list[Finding] = []
     cautions: list[Finding] = []
     notes: list[Finding] = []
+    by_kind = {FindingKind.HOLD: holds, FindingKind.CAUTION: cautions, FindingKind.NOTE: notes}
     gaps: list[NotAssessed] = []
     passed: list[PassedCheck] = []
     needs: list[ReferralNeed] = []
@@ -72,16 +73,15 @@ def assess(record: VisitRecord, protocol: Protocol | None = None) -> Decision:
             continue
         if result.hits:
             for finding, targets in _findings(rule, result.hits):
-                {FindingKind.HOLD: holds, FindingKind.CAUTION: cautions, FindingKind.NOTE: notes}[
-                    finding.kind].append(finding)
+                by_kind[finding.kind].append(finding)
                 if finding.kind is FindingKind.HOLD:
                     ctx.fired.add(rule_id)
                 if targets:
                     needs.append(ReferralNeed(rule_id, targets, finding.explanation, rule.urgent))
             refs.extend(rule.refs)
-        elif result.missing:
+        if result.missing:
             gaps.append(NotAssessed(rule_id, rule.title, tuple(dict.fromkeys(result.missing)), rule.gate))
-        else:
+        elif not result.hits:
             passed.append(PassedCheck(rule_id, rule.title, rule.passed_text, result.summary))
             refs.extend(rule.refs)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import operator
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,10 @@ COMPARISONS: dict[str, str] = {
     "is_true": "", "any_true": "", "contains": "includes", "in": "is one of",
 }  # fmt: skip
 """Comparison names and the operator printed in explanations; the check fires when it holds."""
+
+_ORDERED: dict[str, Callable[[Any, Any], Any]] = {"lt": operator.lt, "le": operator.le, "gt": operator.gt,
+                                                  "ge": operator.ge}
+_NUMBERS = (int, float)
 
 FAMILIES = frozenset({"time", "symptoms", "objective", "function", "risk", "plan"})
 HOLD_STATUSES = frozenset({Status.REFER, Status.NOT_READY, Status.NOT_YET_TIME, Status.NOT_READY_FUNCTION})
@@ -84,6 +89,10 @@ class CheckSpec:
     def fires(self, value: object) -> bool:
         """Return True when ``value`` meets the firing condition (inequalities exactly as written)."""
         c, t = self.comparison, self.threshold
+        ordered = _ORDERED.get(c)
+        if ordered is not None:
+            # Exact classes: a yes/no (bool) or a text value never compares as a number.
+            return value.__class__ in _NUMBERS and t.__class__ in _NUMBERS and bool(ordered(value, t))
         if c in ("is_true", "any_true"):
             return value is True
         if c == "eq":
@@ -92,13 +101,7 @@ class CheckSpec:
             return value != t
         if c == "contains":
             return isinstance(value, tuple) and isinstance(t, tuple) and any(v in t for v in value)
-        if c == "in":
-            return isinstance(t, tuple) and value in t
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return False
-        if isinstance(t, bool) or not isinstance(t, int | float):
-            return False
-        return {"lt": value < t, "le": value <= t, "gt": value > t, "ge": value >= t}[c]
+        return c == "in" and isinstance(t, tuple) and value in t
 
     def show(self, number: float) -> str:
         """Format a number as this check prints it: the threshold's decimals, with its unit."""

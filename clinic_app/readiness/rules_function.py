@@ -6,8 +6,10 @@ control is a function deficit (CLINICAL.md §12). Strength is judged on each sid
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from clinic_app.domain.derived import limb_symmetry, tuck_jump_total
-from clinic_app.domain.model import Results
+from clinic_app.domain.enums import Side
 from clinic_app.readiness.context import Context, Evaluator, RuleResult
 from clinic_app.readiness.protocol import RuleSpec
 
@@ -76,7 +78,15 @@ def _strength(ctx: Context, rule: RuleSpec) -> RuleResult:
     return result
 
 
-def hop_lsis(results: Results) -> dict[str, tuple[float, str]]:
+class SidedReader(Protocol):
+    """Anything that reads sided numbers: :class:`Results` or the engine's fast view."""
+
+    def sided(self, path: str) -> dict[Side, float]:
+        """Numeric values per side."""
+        ...
+
+
+def hop_lsis(results: SidedReader) -> dict[str, tuple[float, str]]:
     """Limb symmetry index per hop test with both sides recorded: (LSI %, weaker side or "")."""
     out: dict[str, tuple[float, str]] = {}
     for test in _HOPS:

@@ -83,8 +83,9 @@ def _pain_factors(ctx: Context, rule: RuleSpec) -> RuleResult:
         check = rule.check(name)
         if check.fires(len(factors)):
             result.hits.append(ctx.hit(check, str(len(factors)), ", ".join(factors)))
-            return result
-    result.missing.extend(unknown)
+            break
+    if not result.hits or rule.kind_of(result.hits[0].check) is not rule.kind:
+        result.missing.extend(unknown)  # an unknown factor could still tip the count into a caution
     result.summary = "no running-pain risk factors"
     return result
 

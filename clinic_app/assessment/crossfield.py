@@ -135,6 +135,17 @@ def baden_walker_complete(form: RuleInput) -> list[FieldError]:
 # --- diastasis ----------------------------------------------------------------------------------
 
 
+def ird_needs_method_and_unit(form: RuleInput) -> list[FieldError]:
+    """A distance means nothing without its unit and method (doming or tension alone need neither)."""
+    if not any(key.startswith("ird_") for key in form.recorded):
+        return []
+    return [
+        form.error(key, "required with any inter-recti distance — distances are stored in the unit measured")
+        for key in ("method", "unit")
+        if not form.has(key)
+    ]
+
+
 def ird_unit_matches_method(form: RuleInput) -> list[FieldError]:
     """Finger-widths are the unit of palpation and of nothing else (CLINICAL.md §4.1, §13.7)."""
     method, unit = form.get("method"), form.get("unit")
@@ -344,6 +355,7 @@ RULES: Mapping[str, Rule] = {
     "popq_complete": popq_complete,
     "popq_ranges": popq_ranges,
     "baden_walker_complete": baden_walker_complete,
+    "ird_needs_method_and_unit": ird_needs_method_and_unit,
     "ird_unit_matches_method": ird_unit_matches_method,
     "iciq_scores_need_administration": iciq_scores_need_administration,
     "iciq_total_matches_items": iciq_total_matches_items,

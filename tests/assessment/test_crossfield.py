@@ -153,6 +153,11 @@ def test_ird_unit_matches_method(forms: FormCatalogue, method: str, unit: str, o
     assert ("diastasis.unit" not in errors) is ok
 
 
+def test_doming_alone_needs_no_method(forms: FormCatalogue) -> None:
+    """Doming and linea alba tension can be recorded without any distance, method or unit."""
+    assert found(forms, {"diastasis.doming": True, "diastasis.linea_alba_tension": "partial"}) == {}
+
+
 # --- questionnaires -----------------------------------------------------------------------------
 
 ICIQ = {

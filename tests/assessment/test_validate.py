@@ -51,8 +51,8 @@ def test_ird_without_unit_is_checked_against_the_widest_range(forms: FormCatalog
     """Without a unit, 500 is impossible in any unit and the missing unit is required."""
     found = errors_of(forms, {"diastasis.ird_below_rest": 500})
     assert "in any unit" in found["diastasis.ird_below_rest"]
-    assert "required" in found["diastasis.unit"]
-    assert "required" in found["diastasis.method"]
+    assert "required with any inter-recti distance" in found["diastasis.unit"]
+    assert "required with any inter-recti distance" in found["diastasis.method"]
 
 
 def test_height_in_metres_hints_at_the_unit(forms: FormCatalogue) -> None:

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -32,6 +33,8 @@ from clinic_app.reporting.inputs import ReportInput, ReportKind
 from clinic_app.reporting.styles import StyleSheet, build_stylesheet
 from clinic_app.reporting.wording import Wording, load_wording
 
+CELL_PADDING = 4.0
+"""Left and right padding of table cells in points (the style sheet's table padding)."""
 HEADING_ROOM_MM = 30
 """Space a heading needs below it on the page, or it starts on the next page."""
 
@@ -345,17 +348,35 @@ class ReportRenderer:
             widths: column widths as fractions of the frame width.
             bold_first: print the first column in bold.
         """
-        head = [Paragraph(text(title), self.styles.cell_bold) for title in header]
+        columns = [w * self.frame_width for w in widths]
+        head = [self.cell(title, columns[i], bold=True) for i, title in enumerate(header)]
         body = [
-            [
-                Paragraph(text(cell), self.styles.cell_bold if bold_first and i == 0 else self.styles.cell)
-                for i, cell in enumerate(row)
-            ]
+            [self.cell(value, columns[i], bold=bold_first and i == 0) for i, value in enumerate(row)]
             for row in rows
         ]
-        table = Table([head, *body], colWidths=[w * self.frame_width for w in widths], repeatRows=1)
-        table.setStyle(self.styles.table(rows=len(body) + 1))
+        table = Table([head, *body], colWidths=columns, repeatRows=1)
+        style = self.styles.table(rows=len(body) + 1)
+        cell = self.styles.cell
+        style.add("FONTSIZE", (0, 0), (-1, -1), cell.fontSize)
+        style.add("LEADING", (0, 0), (-1, -1), cell.leading)
+        style.add("TEXTCOLOR", (0, 0), (-1, -1), cell.textColor)
+        style.add("FONTNAME", (0, 0), (-1, 0), BOLD)
+        if bold_first:
+            style.add("FONTNAME", (0, 1), (0, -1), BOLD)
+        table.setStyle(style)
         return table
+
+    def cell(self, value: str, width: float, *, bold: bool = False) -> str | Paragraph:
+        """Return a table cell: the plain string when it fits on one line, else a wrapping paragraph.
+
+        Plain strings draw several times faster than paragraphs, and most cells (numbers, units,
+        short labels) fit; the table style gives both the same font, size and colour.
+        """
+        style = self.styles.cell_bold if bold else self.styles.cell
+        room = width - 2 * CELL_PADDING
+        if "\n" not in value and stringWidth(value, style.fontName, style.fontSize) <= room:
+            return value
+        return Paragraph(text(value), style)
 
     def key_values(self, pairs: Sequence[tuple[str, str]], columns: int = 2) -> Table:
         """Return label/value pairs laid out in ``columns`` column pairs."""

@@ -1,0 +1,225 @@
+"""The typed, frozen form of a readiness protocol: rules, checks, plan, advice (see protocol.py).
+
+The code decides *how* each rule reads the visit; these settings, loaded from the protocol file,
+decide thresholds, comparison directions, outcomes, wording, sources and plan settings.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from clinic_app.readiness.decision import FindingKind, Status
+
+RULE_IDS: tuple[str, ...] = (
+    "T1", "T2", "T3", "T4",
+    "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9",
+    "O1", "O2", "O3", "O4", "O5",
+    "M1", "M2",
+    "L1", "L2", "L3", "L4", "L5", "L6", "L7",
+    "S1", "S2", "S3", "S4",
+    "H1", "H2", "J1", "J2",
+    "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8",
+    "B1", "G1", "G2", "G3",
+)  # fmt: skip
+"""Every rule of CLINICAL.md §12; a protocol must define each one and no other."""
+
+NEVER_OVERRIDABLE: frozenset[str] = frozenset(
+    {"T3", "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "M1", "M2", "O3"}
+    | {f"L{n}" for n in range(1, 8)}
+)
+"""Symptom rules and the 3-week floor: CLINICAL.md §13.1 and §13.3 make them binding, not settings."""
+
+COMPARISONS: dict[str, str] = {
+    "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "eq": "=", "ne": "≠",
+    "is_true": "", "any_true": "", "contains": "includes", "in": "is one of",
+}  # fmt: skip
+"""Comparison names and the operator printed in explanations; the check fires when it holds."""
+
+_ORDERED: dict[str, Callable[[Any, Any], Any]] = {"lt": operator.lt, "le": operator.le, "gt": operator.gt,
+                                                  "ge": operator.ge}
+_NUMBERS = (int, float)
+
+FAMILIES = frozenset({"time", "symptoms", "objective", "function", "risk", "plan"})
+HOLD_STATUSES = frozenset({Status.REFER, Status.NOT_READY, Status.NOT_YET_TIME, Status.NOT_READY_FUNCTION})
+TEMPLATE_FIELDS = frozenset({"value", "threshold", "op", "where"})
+
+Threshold = bool | int | float | str | tuple[str, ...] | None
+
+
+class ProtocolError(ValueError):
+    """A protocol file that cannot be used, with the rule (or section) and key at fault."""
+
+    def __init__(self, where: str, key: str, message: str) -> None:
+        super().__init__(f"protocol {where}, key '{key}': {message}")
+        self.where = where
+        self.key = key
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    """One threshold test inside a rule; ``kind``/``outcome`` None means "as the rule"."""
+
+    name: str
+    comparison: str
+    threshold: Threshold
+    unit: str
+    text: str
+    inputs: tuple[str, ...] = ()
+    kind: FindingKind | None = None
+    outcome: Status | None = None
+    refer_to: tuple[str, ...] = ()
+    patient_text: str = ""
+
+    @property
+    def op(self) -> str:
+        """The operator as printed (``>``, ``≥`` …)."""
+        return COMPARISONS[self.comparison]
+
+    def fires(self, value: object) -> bool:
+        """Return True when ``value`` meets the firing condition (inequalities exactly as written)."""
+        c, t = self.comparison, self.threshold
+        ordered = _ORDERED.get(c)
+        if ordered is not None:
+            # Exact classes: a yes/no (bool) or a text value never compares as a number.
+            return value.__class__ in _NUMBERS and t.__class__ in _NUMBERS and bool(ordered(value, t))
+        if c in ("is_true", "any_true"):
+            return value is True
+        if c == "eq":
+            return value == t
+        if c == "ne":
+            return value != t
+        if c == "contains":
+            return isinstance(value, tuple) and isinstance(t, tuple) and any(v in t for v in value)
+        return c == "in" and isinstance(t, tuple) and value in t
+
+    def show(self, number: float) -> str:
+        """Format a number as this check prints it: the threshold's decimals, with its unit."""
+        decimals = 1 if isinstance(self.threshold, float) else 0
+        text = f"{number:.{decimals}f}"
+        if float(text) != round(number, 2):
+            text = f"{number:.2f}".rstrip("0").rstrip(".")
+        return f"{text} {self.unit}".strip()
+
+    @property
+    def threshold_text(self) -> str:
+        """The threshold as printed (``"2.0 cm"``, ``"20 reps"``)."""
+        t = self.threshold
+        if isinstance(t, bool) or t is None:
+            return ""
+        if isinstance(t, int | float):
+            return self.show(float(t))
+        if isinstance(t, tuple):
+            return ", ".join(t)
+        return t
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    """One rule of CLINICAL.md §12 as the protocol sets it."""
+
+    id: str
+    title: str
+    family: str
+    inputs: tuple[str, ...]
+    kind: FindingKind
+    outcome: Status | None
+    overridable: bool
+    gate: bool
+    source: str
+    refs: tuple[str, ...]
+    confidence: str
+    patient_text: str
+    passed_text: str
+    checks: Mapping[str, CheckSpec]
+    advice: str | None = None
+    refer_to: tuple[str, ...] = ()
+    urgent: bool = False
+
+    def check(self, name: str) -> CheckSpec:
+        """Return the named check (the loader guarantees the ones the engine reads exist)."""
+        return self.checks[name]
+
+    def kind_of(self, check: CheckSpec) -> FindingKind:
+        """The kind a firing of ``check`` produces."""
+        return check.kind or self.kind
+
+    def status_of(self, check: CheckSpec) -> Status | None:
+        """The status a firing of ``check`` imposes (None for notes)."""
+        kind = self.kind_of(check)
+        if kind is FindingKind.NOTE:
+            return None
+        if kind is FindingKind.CAUTION:
+            return Status.READY_WITH_CAUTIONS
+        return check.outcome or self.outcome
+
+
+@dataclass(frozen=True, slots=True)
+class StageSpec:
+    """One stage of the walk–run ladder as written in the protocol."""
+
+    title: str
+    run_minutes: float
+    walk_minutes: float
+    repeats: int
+    sessions: int
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSettings:
+    """Walk–run plan settings (G1–G3)."""
+
+    title: str
+    intro: str
+    sessions_per_week: int
+    schedule_rule: str
+    progression_rules: tuple[str, ...]
+    stop_rules: tuple[str, ...]
+    stages: tuple[StageSpec, ...]
+    conservative_intro: str
+    conservative_first_stages: tuple[StageSpec, ...]
+    conservative_extra_sessions: int
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceSpec:
+    """Patient-facing exercise advice for one failed criterion or caution."""
+
+    key: str
+    heading: str
+    text: str
+    exercises: tuple[str, ...]
+    retest_weeks: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    """A validated protocol: rules, wording, plan, advice, referral targets and comparison limits."""
+
+    id: str
+    version: str
+    title: str
+    disclaimer: str
+    rules: Mapping[str, RuleSpec]
+    sources: Mapping[str, str]
+    labels: Mapping[str, str]
+    headlines: Mapping[Status, tuple[str, str]]
+    """Clinician and patient headline per status."""
+    retest: Mapping[Status, int]
+    incomplete_heading: str
+    incomplete_text: str
+    referral_targets: Mapping[str, str]
+    compare: Mapping[str, float]
+    plan: PlanSettings
+    advice: Mapping[str, AdviceSpec]
+
+    def rule(self, rule_id: str) -> RuleSpec:
+        """Return the rule with ``rule_id``."""
+        return self.rules[rule_id]
+
+    def label(self, path: str) -> str:
+        """Return the printed label of a field path (the path itself when none is set)."""
+        return self.labels.get(path, path)

@@ -59,7 +59,10 @@ def bmi_from(results: Results) -> float | None:
     weight, height = _number(results, "history.weight_kg"), _number(results, "history.height_cm")
     if weight is None or height is None or weight <= 0 or height <= 0:
         return None
-    return bmi(weight, height)
+    try:
+        return bmi(weight, height)
+    except (ValueError, ArithmeticError):  # e.g. a height so small that m² underflows to zero
+        return None
 
 
 def popq_points_from(results: Results) -> PopqPoints | None:
@@ -114,7 +117,7 @@ def iciq_total_from(results: Results) -> int | None:
         frequency, amount, interference = (int(item) for item in items if item is not None)
         try:
             return iciq_total(frequency, amount, interference)
-        except ValueError:
+        except (ValueError, ArithmeticError):
             return None
     total = _number(results, "questionnaires.iciq_total")
     if total is None or not total.is_integer() or not 0 <= total <= 21:
@@ -135,7 +138,7 @@ def pfdi_total_from(results: Results) -> float | None:
         udi6, cradi8, popdi6 = (float(part) for part in parts if part is not None)
         try:
             return pfdi20_total(udi6, cradi8, popdi6)
-        except ValueError:
+        except (ValueError, ArithmeticError):
             return None
     total = _number(results, "questionnaires.pfdi_total")
     return total if total is not None and 0 <= total <= 300 else None
@@ -151,7 +154,7 @@ def tuck_jump_total_from(results: Results) -> int | None:
         return None
     try:
         return tuck_jump_total([int(s) for s in scores if s is not None], modified=scoring == "modified")
-    except ValueError:
+    except (ValueError, ArithmeticError):
         return None
 
 
@@ -168,7 +171,7 @@ def limb_symmetry_of(results: Results, spec: FieldSpec) -> LimbSymmetry | None:
         return None
     try:
         return limb_symmetry(left, right, timed=spec.better == "lower")
-    except ValueError:
+    except (ValueError, ArithmeticError):
         return None
 
 

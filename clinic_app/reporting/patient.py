@@ -125,7 +125,11 @@ class PatientReportRenderer(ReportRenderer):
         """Return what held her back and the cautions, in plain words."""
         findings = (*self.data.decision.holds, *self.data.decision.cautions)
         items = list(dict.fromkeys(f.patient_text or f.title for f in findings))
-        body = self.bullets(items) if items else [self.para(self.words.text("work_on_empty"))]
+        if items:
+            body = self.bullets(items)
+        else:
+            empty = "work_on_incomplete" if self.data.decision.not_assessed else "work_on_empty"
+            body = [self.para(self.words.text(empty))]
         return [self.heading(self.words.text("work_on_heading")), *body]
 
     def plan(self) -> list[Flowable]:
@@ -173,8 +177,13 @@ class PatientReportRenderer(ReportRenderer):
         return self.data_table(self.words.lines("plan_columns"), rows, (0.25, 0.1, 0.1, 0.09, 0.14, 0.32))
 
     def advice(self) -> list[Flowable]:
-        """Return exercise advice for each point to work on."""
-        items = self.data.decision.advice
+        """Return exercise advice for each point to work on.
+
+        Advice that only asks the clinician to record a missing check is left out: the patient
+        sees those checks under "not checked at this visit" instead.
+        """
+        missing = {gap.rule_id for gap in self.data.decision.not_assessed}
+        items = [item for item in self.data.decision.advice if item.rule_id not in missing]
         if not items:
             return []
         out: list[Flowable] = [self.heading(self.words.text("advice_heading"))]
@@ -200,7 +209,8 @@ class PatientReportRenderer(ReportRenderer):
         if weeks is None:
             return [heading, self.para(self.words.text("retest_none"))]
         when = self.data.visit.visit_date + dt.timedelta(weeks=weeks)
-        return [heading, self.para(self.words.text("retest_text", retest_date=day(when), weeks=weeks))]
+        span = self.words.text("weeks_one" if weeks == 1 else "weeks_many", weeks=weeks)
+        return [heading, self.para(self.words.text("retest_text", retest_date=day(when), span=span))]
 
     def signoff(self) -> list[Flowable]:
         """Return the clinician sign-off, or the proposal statement when not yet decided."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from clinic_app.readiness.decision import Status
+from clinic_app.readiness.decision import AdviceItem, Status
 from clinic_app.reporting import ReportKind, render_report
 from clinic_app.reporting.samples import sample_decision, sample_input
 from clinic_app.reporting.wording import load_wording
@@ -85,3 +87,13 @@ def test_advice_exercises_are_listed() -> None:
     text = pdf_text(rendered(Status.NOT_READY_FUNCTION, ReportKind.PATIENT))
     assert "Calf strength" in text
     assert "3 × 15 single-leg calf raises on a step" in text
+
+
+def test_incomplete_visit_asks_for_the_missing_checks_not_for_exercises() -> None:
+    """With checks missing, the report says so; advice that only asks to record a check is left out."""
+    data = sample_input(Status.INCOMPLETE)
+    advice = (AdviceItem("O5", "Still to assess", "Record pelvic_floor.mos to complete O5."),)
+    data = replace(data, decision=replace(data.decision, advice=advice))
+    text = pdf_text(render_report(data, ReportKind.PATIENT, invariant=True))
+    assert "Nothing held you back in the checks that were done" in text
+    assert "pelvic_floor.mos" not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import sys
 import threading
 import types
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from clinic_app.assessment import check_visit_document, load_forms
 from clinic_app.readiness.decision import ClinicianAction, Status
 from clinic_app.readiness.engine import assess
 from clinic_app.readiness.serialize import decision_to_json
@@ -142,3 +144,26 @@ def test_stored_visit_prints_the_recorded_clinician_decision(monkeypatch: pytest
     assert data.clinician_decision.clinician_name == record.clinician.name
     assert data.final_status is Status.READY_WITH_CAUTIONS
     assert data.decision.status is proposal.status
+
+
+SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "readiness" / "scenarios").glob("*.json"))
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.stem)
+def test_demo_scenarios_print_honestly_with_the_real_engine(scenario: Path) -> None:
+    """Every kind the engine's decision allows prints; none says "safe"; drafts are marked."""
+    forms = load_forms()
+    record, errors = check_visit_document(json.loads(scenario.read_text(encoding="utf-8")), forms)
+    assert record is not None and not errors
+    decision = assess(record)
+    kinds = [ReportKind.PATIENT, ReportKind.CLINICIAN]
+    if decision.referral is not None or decision.status is Status.REFER:
+        kinds.append(ReportKind.REFERRAL)
+    for kind in kinds:
+        pdf = build_report(record, kind, decision=decision, printed_on=DAY, invariant=True)
+        text = _text(pdf)
+        assert "safe" not in text.lower()
+        assert ("DRAFT" in text) == (record.visit.status.value == "draft")
+        assert record.patient.display_name in text
+        if kind is ReportKind.CLINICIAN:
+            assert all(gap.rule_id in text for gap in decision.not_assessed)

@@ -65,13 +65,16 @@ def _pain_factors(ctx: Context, rule: RuleSpec) -> RuleResult:
     fatigue = r.number("history.fatigue_score")
     if fatigue is not None and rule.check("fatigue_score").fires(fatigue):
         factors.append(f"fatigue score {fatigue:g}")
-    for path, name in (("history.previous_running_injury", "previous running injury"),
-                       ("history.incontinence_history", "incontinence")):
-        flag = r.flag(path)
-        if flag is None:
-            unknown.append(path)
-        elif flag:
-            factors.append(name)
+    injury = r.flag("history.previous_running_injury")
+    if injury is None:
+        unknown.append("history.previous_running_injury")
+    elif injury:
+        factors.append("previous running injury")
+    incontinence = r.flag("history.incontinence_history")
+    if incontinence or r.flag("symptoms.urinary_leakage"):
+        factors.append("incontinence")
+    elif incontinence is None:
+        unknown.append("history.incontinence_history")
     if ctx.record.delivery.mode.is_vaginal:
         factors.append("vaginal birth")
     sleep = r.number("history.sleep_hours")

@@ -95,3 +95,9 @@ def test_missing_risk_screen_is_incomplete() -> None:
     """Without the sleep answer the risk screen is incomplete, so the visit cannot be READY."""
     decision = assess_with({"history.sleep_hours": None})
     assert decision.status is Status.INCOMPLETE and "R3" in gap_ids(decision)
+
+
+def test_r4_counts_current_leakage_as_incontinence() -> None:
+    """Current leakage counts as the incontinence factor even without an incontinence history."""
+    decision = assess_with({"symptoms.urinary_leakage": True})
+    assert "incontinence" in fired(decision)["R4"][0].explanation

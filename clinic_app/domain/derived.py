@@ -39,7 +39,10 @@ def bmi(weight_kg: float, height_cm: float) -> float:
     if weight_kg <= 0 or height_cm <= 0:
         raise ValueError("weight and height must be positive to compute BMI")
     metres = height_cm / 100
-    return weight_kg / (metres * metres)
+    square = metres * metres
+    if square == 0:  # a height so small that its square underflows to zero
+        raise ValueError(f"height {height_cm} cm is too small to compute BMI")
+    return weight_kg / square
 
 
 # --- POP-Q (Bump 1996, CLINICAL.md §5.1) -------------------------------------------------------

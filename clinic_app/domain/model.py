@@ -87,7 +87,10 @@ class Results(Mapping[FieldPath, Value]):
         value = self.data.get(FieldPath(path))
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer too large for a float is not a measurement
+            return None
 
     def text(self, path: str) -> str | None:
         """Return the value at ``path`` when it is a string (a choice id), else None."""

@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from clinic_app.services.clinic import explain_failure, open_clinic
-from clinic_app.services.demo import DemoSummary, build_demo, is_demo
+from clinic_app.services.demo import DemoSummary, build_demo, is_complete_demo, is_demo
 from clinic_app.services.errors import ValidationFailed
 from clinic_app.storage.database import resolve_database_url
 from clinic_app.storage.diagnose import shown_url, sqlite_file
@@ -64,9 +64,15 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         db = open_clinic(url.render_as_string(hide_password=False))
         try:
-            if is_demo(db):
+            if is_complete_demo(db):
                 print(f"The demo clinic is already in {shown}. Use --reset to build it again.")
                 return 0
+            if is_demo(db):
+                print(
+                    f"An unfinished demo clinic is in {shown}; run 'demo --reset' to build it again.",
+                    file=sys.stderr,
+                )
+                return 1
             summary = build_demo(db)
         finally:
             db.dispose()

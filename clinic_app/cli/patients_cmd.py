@@ -81,10 +81,8 @@ def run_patients(args: argparse.Namespace) -> int:
             return 0
         for person in found:
             mark = "  (archived)" if person.archived else ""
-            print(
-                f"{person.id:<12} {person.family_name}, {person.given_names:<28} "
-                f"born {person.date_of_birth}  {person.record_number}{mark}"
-            )
+            name = f"{person.family_name}, {person.given_names}"
+            print(f"{person.id:<12} {name:<36} born {person.date_of_birth}  {person.record_number}{mark}")
         return 0
 
     return _with_clinic(args, show)

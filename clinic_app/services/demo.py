@@ -72,9 +72,18 @@ def _apply(base: Results, entry: dict[str, Any]) -> Results:
 
 
 def is_demo(db: Database, spec: dict[str, Any] | None = None) -> bool:
-    """True when the database already holds the demo clinicians."""
+    """True when the database already holds the demo clinicians (a complete or unfinished demo)."""
     ids = {c["id"] for c in (spec or load_demo_spec())["clinicians"]}
     return bool(ids & {c.id for c in patients.list_clinicians(db)})
+
+
+def is_complete_demo(db: Database, spec: dict[str, Any] | None = None) -> bool:
+    """True when the demo was built to the end (its last, archived extra patient exists)."""
+    spec = spec or load_demo_spec()
+    last = f"P-{1000 + int(spec['demo']['extra_patients']):04d}"
+    return is_demo(db, spec) and any(
+        p.id == last for p in patients.search_patients(db, last, include_archived=True)
+    )
 
 
 def build_demo(db: Database, spec: dict[str, Any] | None = None) -> DemoSummary:

@@ -1,0 +1,111 @@
+"""Patient services: identity checks before writing, search, archive, and opening a patient file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from clinic_app.domain.enums import DeliveryMode, VisitStatus
+from clinic_app.domain.model import Delivery
+from clinic_app.services import patients, records, visits
+from clinic_app.services.errors import StorageError, ValidationFailed
+from clinic_app.storage.database import Database
+
+from .conftest import CLINICIAN, DELIVERY, PATIENT, TODAY
+
+
+def test_create_returns_changes_with_the_new_id(db: Database) -> None:
+    """Creating a patient returns a Changes naming her, and she can be found by an accent-free search."""
+    changes = patients.create_patient(
+        db,
+        family_name=" Żmuda ",
+        given_names="Łucja",
+        date_of_birth=dt.date(1988, 12, 30),
+        actor_id="C-1",
+        today=TODAY,
+    )
+    assert changes.created_id is not None and changes.touches_patient(changes.created_id)
+    assert changes.created_id.startswith("P-")
+    found = patients.search_patients(db, "zmuda")
+    assert [(p.id, p.family_name) for p in found] == [(changes.created_id, "Żmuda")]
+
+
+@pytest.mark.parametrize(
+    ("family", "given", "born", "path"),
+    [
+        ("", "Zoë", dt.date(1991, 4, 2), "patient.family_name"),
+        ("Ní Bhriain", " ", dt.date(1991, 4, 2), "patient.given_names"),
+        ("Ní Bhriain", "Zoë", dt.date(2027, 1, 1), "patient.date_of_birth"),
+        ("Ní Bhriain", "Zoë", dt.date(2020, 1, 1), "patient.date_of_birth"),
+    ],
+)
+def test_bad_identity_is_refused_before_writing(
+    db: Database, family: str, given: str, born: dt.date, path: str
+) -> None:
+    """Missing names or impossible dates raise ValidationFailed at the field, and nothing is stored."""
+    with pytest.raises(ValidationFailed) as caught:
+        patients.create_patient(
+            db, family_name=family, given_names=given, date_of_birth=born, actor_id="C-1", today=TODAY
+        )
+    assert [e.path for e in caught.value.errors] == [path]
+    assert patients.search_patients(db, "", include_archived=True) == []
+    assert records.list_audit_events(db) == []
+
+
+def test_delivery_before_birth_is_refused(db: Database) -> None:
+    """A delivery dated before the mother's birth is an input error, not a stored record."""
+    bad = Delivery(dt.date(1980, 1, 1), DeliveryMode.SPONTANEOUS_VAGINAL)
+    with pytest.raises(ValidationFailed, match="before the date of birth"):
+        patients.create_patient(
+            db,
+            family_name="Byrne",
+            given_names="Aoife",
+            date_of_birth=dt.date(1990, 1, 1),
+            delivery=bad,
+            actor_id="C-1",
+            today=TODAY,
+        )
+
+
+def test_archive_hides_and_restore_brings_back(clinic: Database) -> None:
+    """Archiving keeps the record but hides it from searches; restoring shows it again."""
+    patients.archive_patient(clinic, PATIENT, actor_id=CLINICIAN)
+    assert patients.search_patients(clinic, "zoe") == []
+    assert patients.open_patient(clinic, PATIENT).patient.archived is True
+    patients.archive_patient(clinic, PATIENT, actor_id=CLINICIAN, archived=False)
+    assert [p.id for p in patients.search_patients(clinic, "zoe")] == [PATIENT]
+
+
+def test_open_patient_lists_visits_with_status_and_clinician(clinic: Database) -> None:
+    """The patient file carries deliveries and visit summaries with version, clinician name and values."""
+    visits.create_visit(
+        clinic,
+        PATIENT,
+        dt.date(2026, 9, 1),
+        clinician_id=CLINICIAN,
+        actor_id=CLINICIAN,
+        visit_id="V-A",
+        today=TODAY,
+    )
+    opened = patients.open_patient(clinic, PATIENT)
+    assert opened.latest_delivery == DELIVERY
+    (summary,) = opened.summaries
+    assert (summary.id, summary.status, summary.version, summary.clinician_name) == (
+        "V-A",
+        VisitStatus.DRAFT,
+        1,
+        "Alex Byrne",
+    )
+    assert summary.final_status is None and summary.value_count == 0
+
+
+def test_clinician_profiles(db: Database) -> None:
+    """Clinician profiles need a name and a long enough password; added ones are listed."""
+    with pytest.raises(ValidationFailed):
+        patients.add_clinician(db, name=" ", password="long enough", actor_id="system")
+    with pytest.raises(StorageError, match="at least 8"):
+        patients.add_clinician(db, name="Sam Lee", password="short", actor_id="system")
+    changes = patients.add_clinician(db, name="Sam Lee", password="long enough", actor_id="system")
+    assert [c.name for c in patients.list_clinicians(db)] == ["Sam Lee"]
+    assert changes.clinician_ids == frozenset({changes.created_id})

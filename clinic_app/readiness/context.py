@@ -34,7 +34,14 @@ class View:
     def number(self, path: str) -> float | None:
         """The value at ``path`` as a number, or None when absent or not numeric."""
         value = self.data.get(path)
-        return float(value) if isinstance(value, int | float) and value.__class__ is not bool else None
+        if value.__class__ is float:
+            return value
+        if value.__class__ is int:
+            try:
+                return float(value)
+            except OverflowError:  # an integer too large for a float is not a measurement
+                return None
+        return None
 
     def text(self, path: str) -> str | None:
         """The value at ``path`` when it is text (a choice id), else None."""

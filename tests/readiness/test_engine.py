@@ -167,3 +167,9 @@ def test_clinic_protocol_can_make_bmi_a_hold_and_move_the_time_gate(tmp_path: Pa
     fifteen_weeks = assess_with(visit_date="2026-09-14", protocol=protocol)
     assert fifteen_weeks.status is Status.NOT_YET_TIME
     assert "< 16.0 weeks" in fired(fifteen_weeks)["T1"][0].explanation
+
+
+def test_an_integer_too_large_for_a_float_is_not_a_measurement() -> None:
+    """A huge integer (which no valid form allows) is treated as not recorded instead of raising."""
+    decision = assess_with({"strength.bridge.left": 10**400})
+    assert decision.status is Status.INCOMPLETE and "S2" in gap_ids(decision)

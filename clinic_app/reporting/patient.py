@@ -128,7 +128,7 @@ class PatientReportRenderer(ReportRenderer):
         if items:
             body = self.bullets(items)
         else:
-            empty = "work_on_incomplete" if self.data.decision.not_assessed else "work_on_empty"
+            empty = "work_on_incomplete" if self.data.final_status is Status.INCOMPLETE else "work_on_empty"
             body = [self.para(self.words.text(empty))]
         return [self.heading(self.words.text("work_on_heading")), *body]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -74,27 +75,52 @@ def page_counting_canvas(label: str, font: str, size: float, right: float, y: fl
 
 
 class Heading(Paragraph):  # type: ignore[misc]  # ReportLab is untyped
-    """A heading that refuses to sit at the foot of a page with less than ``room`` below it."""
+    """A heading that never ends a page: it needs ``room`` below it, or the first rows of its table.
+
+    When the heading is followed by a table (``follower``), the space needed is at least the
+    table's header row plus its first body row, since a table cannot split above that.
+    """
 
     def __init__(self, markup: str, style: Any, room: float) -> None:
         super().__init__(markup, style)
         self.markup = markup
         self.room = room
+        self.follower: Table | None = None
+        self._follower_need: tuple[float, float] | None = None
 
     def plain(self) -> Paragraph:
         """Return the same heading as a plain paragraph, for use inside a kept-together group."""
         return Paragraph(self.markup, self.style)
 
+    def need_below(self, available_width: float) -> float:
+        """Return the space the heading needs below itself at this width."""
+        if self.follower is None:
+            return float(self.room)
+        if self._follower_need is None or self._follower_need[0] != available_width:
+            self.follower.wrap(available_width, 1e6)
+            first_rows = float(sum(self.follower._rowHeights[:2]))
+            self._follower_need = (available_width, first_rows)
+        return max(float(self.room), self._follower_need[1] + 2)
+
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         """Claim more than the space left when too little remains, so the frame moves it on."""
         width, height = super().wrap(available_width, available_height)
-        if available_height < height + self.room:
+        if available_height < height + self.need_below(available_width):
             return width, available_height + 1
         return width, height
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         """Never split a heading: it moves to the next page whole."""
         return []
+
+
+def link_headings(story: Sequence[Flowable]) -> list[Flowable]:
+    """Tell each heading that is directly followed by a table about that table."""
+    flowables = list(story)
+    for current, following in pairwise(flowables):
+        if isinstance(current, Heading) and isinstance(following, Table):
+            current.follower = following
+    return flowables
 
 
 class ReportRenderer:
@@ -291,7 +317,7 @@ class ReportRenderer:
             bottomMargin=self.margins[2],
         )
         doc.addPageTemplates(list(self.page_templates()))
-        doc.build(self.story(), canvasmaker=self.canvas_class())
+        doc.build(link_headings(self.story()), canvasmaker=self.canvas_class())
         return buffer.getvalue()
 
     # --- helpers for subclasses ----------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Storage test fixtures: a real PostgreSQL server started for the test run, and SQLite helpers.
 
-The PostgreSQL server is Debian's (``/usr/lib/postgresql/<version>/bin``) driven by pytest-postgresql.
-``pg_ctl`` refuses to run as root, and CI runs the tests as root, so the plugin is pointed at
-``scripts/pg_ctl_as_postgres.sh``, which runs the real ``pg_ctl`` as the ``postgres`` user. Tests
+The PostgreSQL server is Debian's (``/usr/lib/postgresql/<version>/bin``), started once per session
+through pytest-postgresql's ``PostgreSQLExecutor``. ``pg_ctl`` refuses to run as root, and CI runs the
+tests as root, so the executor is pointed at ``scripts/pg_ctl_as_postgres.sh``, which runs the real
+``pg_ctl`` as the ``postgres`` user. Tests
 that need the server are marked ``postgres`` and are never skipped: when the server cannot start,
 they fail with a message that says why and what to install.
 """
@@ -14,6 +15,7 @@ import itertools
 import os
 import pwd
 import shutil
+import socket
 import sqlite3
 import stat
 import tempfile
@@ -23,7 +25,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pytest_postgresql import factories
 from pytest_postgresql.executors import PostgreSQLExecutor
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -46,46 +47,67 @@ if _BINDIR is not None:
 # A socket folder every user can write to, short enough for the 107-byte socket path limit.
 _SOCKET_DIR = tempfile.gettempdir()
 
-runready_pg_server = factories.postgresql_proc(
-    executable=str(PG_CTL_WRAPPER),
-    host="127.0.0.1",
-    port=None,
-    user="postgres",
-    dbname="runready_tests",
-    unixsocketdir=_SOCKET_DIR,
-    startparams="-w",
-)
-
 _database_numbers = itertools.count(1)
 
 
+def _free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
 @pytest.fixture(scope="session")
-def pg_server(request: pytest.FixtureRequest) -> PostgreSQLExecutor:
-    """The PostgreSQL server of this test run; fails (never skips) with a clear reason if it cannot start."""
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgreSQLExecutor]:
+    """The PostgreSQL server of this test run; fails (never skips) with a clear reason if it cannot start.
+
+    The data folder lives in its own ``runready-pg-*`` temporary folder rather than under pytest's
+    ``pytest-of-<user>``: every pytest start resets that folder to mode 0700, which would cut the
+    ``postgres`` user off from a server that another, concurrent test session is still running.
+    """
     if _BINDIR is None:
         pytest.fail(
             "PostgreSQL tests need Debian's server binaries in /usr/lib/postgresql/<version>/bin; "
             "install the 'postgresql' package (the README test command does this when missing).",
             pytrace=False,
         )
+    folder = Path(tempfile.mkdtemp(prefix="runready-pg-"))
+    server = PostgreSQLExecutor(
+        executable=str(PG_CTL_WRAPPER),
+        host="127.0.0.1",
+        port=_free_port(),
+        datadir=str(folder / "data"),
+        unixsocketdir=_SOCKET_DIR,
+        logfile=str(folder / "server.log"),
+        startparams="-w",
+        dbname="runready_tests",
+        user="postgres",
+    )
     try:
-        server: PostgreSQLExecutor = request.getfixturevalue("runready_pg_server")
-    except Exception as exc:  # the plugin raises several unrelated types; all mean "no server"
+        server.start()
+    except Exception as exc:  # pg_ctl, mirakuru and the plugin raise unrelated types; all mean "no server"
+        log = folder / "server.log"
+        tail = log.read_text(errors="replace")[-800:] if log.is_file() else "(no server log)"
+        shutil.rmtree(folder, ignore_errors=True)
         pytest.fail(
             f"The PostgreSQL test server did not start ({type(exc).__name__}: {exc}). "
-            f"pg_ctl wrapper: {PG_CTL_WRAPPER}; binaries: {_BINDIR}. When running as root the wrapper "
-            "runs pg_ctl as the 'postgres' user via runuser; check that this user exists.",
+            f"pg_ctl wrapper: {PG_CTL_WRAPPER}; binaries: {_BINDIR}. As root the wrapper runs pg_ctl as "
+            f"the 'postgres' user via runuser; check that this user exists. Server log: {tail}",
             pytrace=False,
         )
-    request.addfinalizer(lambda: _keep_server_log(server, request.config))
-    return server
+    try:
+        yield server
+    finally:
+        with contextlib.suppress(Exception):
+            server.stop()
+        _keep_server_log(folder / "server.log", tmp_path_factory.getbasetemp())
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def _keep_server_log(server: PostgreSQLExecutor, config: pytest.Config) -> None:
-    """Copy the server's log next to the test folders before the plugin deletes it, for diagnosis."""
-    log = Path(server.logfile)
+def _keep_server_log(log: Path, basetemp: Path) -> None:
+    """Copy the server's log next to the test folders before its folder is deleted, for diagnosis."""
     if log.is_file():
-        basetemp = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
         shutil.copyfile(log, basetemp / "postgresql-server.log")
 
 

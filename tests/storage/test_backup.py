@@ -257,3 +257,19 @@ def test_real_clinic_database_round_trips_through_backup_and_restore(tmp_path: P
             assert patients.get_patient(session, PatientId("P-1")).archived is False
     finally:
         reopened.dispose()
+
+
+def test_a_backup_from_an_older_revision_is_restored_and_upgraded(tmp_path: Path) -> None:
+    """An older schema is accepted by restore; the next start-up migrates it with its rows intact."""
+    old = tmp_path / "old.sqlite3"
+    database = open_database(_url(old))
+    migrate(database.engine, target="0001")
+    database.dispose()
+    live = tmp_path / "clinic.sqlite3"
+    result = restore_database(old, _url(live), now=NOW)
+    assert result.backup.revision == "0001" and result.kept is None
+    reopened = open_database(_url(live))
+    try:
+        assert migrate(reopened.engine, now=NOW).to_revision == head_revision()
+    finally:
+        reopened.dispose()

@@ -20,6 +20,7 @@ from clinic_app.storage.backup import (
 from clinic_app.storage.database import resolve_database_url
 from clinic_app.storage.diagnose import shown_url
 from clinic_app.storage.errors import StorageError
+from clinic_app.storage.migrate import head_revision
 
 _DATABASE_HELP = "database URL (default: CLINIC_APP_DATABASE_URL, then the per-user clinic file)"
 
@@ -75,5 +76,6 @@ def run_restore(args: argparse.Namespace) -> int:
     print(f"Restored it as {result.target}.")
     if result.kept is not None:
         print(f"The database it replaced was kept as {result.kept}.")
-    print("The app brings an older schema up to date the next time it opens the database.")
+    if result.backup.revision != head_revision():
+        print("The backup uses an older schema; the app brings it up to date when it next opens it.")
     return 0

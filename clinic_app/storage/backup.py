@@ -106,7 +106,6 @@ def backup_database(url: str | URL, out: Path, *, known: Sequence[str] | None = 
     Raises:
         BackupNotSupportedError: ``url`` is a PostgreSQL database.
         StorageProblemError: the source is missing or unusable, ``out`` exists, or writing failed.
-        SchemaTooNewError: the source was made by a newer version of the app.
     """
     source = _sqlite_source(url)
     if not source.is_file():
@@ -122,7 +121,7 @@ def backup_database(url: str | URL, out: Path, *, known: Sequence[str] | None = 
     partial = out.with_name(f".{out.name}.partial")
     try:
         _copy_with_backup_api(source, partial)
-        info = inspect_backup(partial, known=known)
+        info = inspect_backup(partial, known=known, allow_newer=True)
         os.link(partial, out)  # fails instead of overwriting if ``out`` appeared meanwhile
     except FileExistsError as exc:
         raise StorageProblemError(
@@ -135,12 +134,16 @@ def backup_database(url: str | URL, out: Path, *, known: Sequence[str] | None = 
     return BackupInfo(out, info.revision, info.row_counts, out.stat().st_size)
 
 
-def inspect_backup(path: Path, *, known: Sequence[str] | None = None) -> BackupInfo:
+def inspect_backup(
+    path: Path, *, known: Sequence[str] | None = None, allow_newer: bool = False
+) -> BackupInfo:
     """Check, reading only, that ``path`` is a sound RunReady database this app can open.
 
     Args:
         path: the file to check.
         known: revisions this app knows, oldest first (defaults to the shipped migrations).
+        allow_newer: accept a revision this app does not know (a backup of a newer app's database is
+            still a good backup; only restoring it here would be wrong).
 
     Returns:
         Its revision and row counts.
@@ -178,7 +181,7 @@ def inspect_backup(path: Path, *, known: Sequence[str] | None = None) -> BackupI
     if row is None:
         raise problem(Condition.FOREIGN_DATABASE, str(path))
     revision = str(row[0])
-    if revision not in revisions:
+    if revision not in revisions and not allow_newer:
         raise SchemaTooNewError(revision, revisions)
     return BackupInfo(path, revision, counts, path.stat().st_size)
 

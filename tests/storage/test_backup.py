@@ -273,3 +273,26 @@ def test_a_backup_from_an_older_revision_is_restored_and_upgraded(tmp_path: Path
         assert migrate(reopened.engine, now=NOW).to_revision == head_revision()
     finally:
         reopened.dispose()
+
+
+def test_backup_and_restore_are_registered_with_the_app_command_line(
+    stand_in_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m clinic_app backup`` reaches this module through COMMAND_MODULES."""
+    from clinic_app.cli.main import main as app_main
+
+    code = app_main(["backup", "--database", _url(stand_in_db), "--out", str(tmp_path / "x.sqlite3")])
+    assert code == 0
+    assert "patient 3" in capsys.readouterr().out
+    assert (tmp_path / "x.sqlite3").is_file()
+
+
+def test_a_database_from_a_newer_version_can_still_be_backed_up(
+    make_stand_in: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Copying is always safe, so a newer app's database is backed up; only restoring it is refused."""
+    newer = make_stand_in(tmp_path / "newer.sqlite3", revision="0099future")
+    info = backup_database(_url(newer), tmp_path / "copy.sqlite3", known=KNOWN)
+    assert info.revision == "0099future"
+    with pytest.raises(SchemaTooNewError):
+        restore_database(tmp_path / "copy.sqlite3", _url(tmp_path / "clinic.sqlite3"), known=KNOWN)

@@ -9,67 +9,20 @@ Saves carry the version the user started from: if the stored version moved on, a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from clinic_app.domain.enums import VisitStatus
-from clinic_app.domain.ids import ClinicianId, FieldPath, PatientId, VisitId
-from clinic_app.domain.model import Results, Value, Visit
+from clinic_app.domain.ids import ClinicianId, PatientId, VisitId
+from clinic_app.domain.model import Results, Visit
 from clinic_app.storage import audit
 from clinic_app.storage.base import utcnow
 from clinic_app.storage.errors import ConflictError, NotFoundError, ReadOnlyError, StorageError
-from clinic_app.storage.models import ClinicianRow, ResultRow, VisitRow
+from clinic_app.storage.models import ClinicianRow, VisitRow
 from clinic_app.storage.patients import get_row as get_patient_row
-
-Annotations = Mapping[str, tuple[str, str]]
-"""Unit and method per field path (``form.field`` → ``(unit, method)``), stored beside each value."""
-
-_SUFFIXES = frozenset({"left", "right", "missing_reason"})
-
-
-def split_path(path: str) -> tuple[str, str]:
-    """Split ``form.field[.side]`` into the stored ``(field_path, side)`` pair.
-
-    Raises:
-        StorageError: the path does not have the ``form.field`` or ``form.field.side`` shape.
-    """
-    parts = path.split(".")
-    if len(parts) == 2 and all(parts):
-        return path, ""
-    if len(parts) == 3 and all(parts) and parts[2] in _SUFFIXES:
-        return f"{parts[0]}.{parts[1]}", parts[2]
-    raise StorageError(f"'{path}' is not a field path of the form form.field or form.field.left/right.")
-
-
-def _json_value(value: Value) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _domain_value(raw: Any) -> Value:
-    if isinstance(raw, list):
-        return tuple(str(item) for item in raw)
-    if isinstance(raw, bool | int | float | str):
-        return raw
-    raise StorageError(f"Stored value {raw!r} has an unsupported type.")
-
-
-def _number(value: Value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def results_of(row: VisitRow) -> Results:
-    """Return the results of a visit row as the flat domain mapping."""
-    data: dict[FieldPath, Value] = {}
-    for result in row.results:
-        path = f"{result.field_path}.{result.side}" if result.side else result.field_path
-        data[FieldPath(path)] = _domain_value(result.value)
-    return Results(data)
+from clinic_app.storage.results import Annotations, apply_results, results_of
 
 
 def to_domain(row: VisitRow) -> Visit:
@@ -120,56 +73,6 @@ def list_visits(session: Session, patient_id: str) -> list[Visit]:
     return [to_domain(row) for row in rows]
 
 
-def _apply_results(
-    row: VisitRow, results: Results, annotations: Annotations
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Make the row's results equal ``results``; return the before/after images of changed paths."""
-    existing = {(r.field_path, r.side): r for r in row.results}
-    wanted: dict[tuple[str, str], Value] = {split_path(path): value for path, value in results.items()}
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
-    for key, result in existing.items():
-        if key not in wanted:
-            before[_joined(key)] = result.value
-            after[_joined(key)] = None
-            row.results.remove(result)
-    for key, value in wanted.items():
-        unit, method = annotations.get(key[0], ("", ""))
-        stored = _json_value(value)
-        found = existing.get(key)
-        if found is None:
-            row.results.append(
-                ResultRow(
-                    field_path=key[0],
-                    side=key[1],
-                    value=stored,
-                    value_number=_number(value),
-                    unit=unit,
-                    method=method,
-                )
-            )
-            before[_joined(key)] = None
-            after[_joined(key)] = stored
-        elif _differs(found, stored, unit, method):
-            before[_joined(key)] = found.value
-            after[_joined(key)] = stored
-            found.value = stored
-            found.value_number = _number(value)
-            found.unit = unit
-            found.method = method
-    return before, after
-
-
-def _differs(row: ResultRow, stored: Any, unit: str, method: str) -> bool:
-    # True == 1 and 1 == 1.0 in Python, so the JSON type must match as well as the value.
-    same_value = row.value == stored and type(row.value) is type(stored)
-    return not same_value or (row.unit, row.method) != (unit, method)
-
-
-def _joined(key: tuple[str, str]) -> str:
-    return f"{key[0]}.{key[1]}" if key[1] else key[0]
-
-
 def add_visit(
     session: Session,
     visit: Visit,
@@ -212,7 +115,7 @@ def add_visit(
     )
     if visit.status is VisitStatus.SIGNED:
         row.signed_at, row.signed_by = now, visit.clinician_id
-    _, after = _apply_results(row, visit.results, annotations or {})
+    _, after = apply_results(row, visit.results, annotations or {})
     session.add(row)
     session.flush()
     audit.record(
@@ -313,7 +216,7 @@ def save_results(
         ReadOnlyError: the visit is signed or amended.
     """
     row = _editable(session, visit_id, expected_version)
-    before, after = _apply_results(row, results, annotations or {})
+    before, after = apply_results(row, results, annotations or {})
     if after:
         row.updated_at = utcnow()
         row.updated_by = actor_id

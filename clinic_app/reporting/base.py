@@ -29,6 +29,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from clinic_app.reporting.flowables import framed_notice
 from clinic_app.reporting.fonts import BOLD, REGULAR
 from clinic_app.reporting.inputs import ReportInput, ReportKind
 from clinic_app.reporting.styles import StyleSheet, build_stylesheet
@@ -329,6 +330,20 @@ class ReportRenderer:
         start under its heading and split across pages with its header row repeated.
         """
         return Heading(text(words), self.styles.h1 if level == 1 else self.styles.h2, HEADING_ROOM_MM * mm)
+
+    def status_notices(self, draft_text: str | None = None) -> list[Flowable]:
+        """Return the framed notices for an unsigned (DRAFT) or a later-amended visit."""
+        status = self.data.visit.status.value
+        if status == "draft":
+            words = draft_text or self.words.common_text("draft_banner")
+        elif status == "amended":
+            words = self.words.common_text("amended_banner")
+        else:
+            return []
+        return [
+            framed_notice(self.styles, text(words), self.frame_width, border=self.styles.draft),
+            self.spacer(2),
+        ]
 
     def group(self, items: Sequence[Flowable]) -> KeepTogether:
         """Keep ``items`` on one page; headings inside use their plain form (the group moves whole)."""

@@ -27,16 +27,7 @@ class ClinicianReportRenderer(ReportRenderer):
     def story(self) -> list[Flowable]:
         """Return the summary body in reading order."""
         story: list[Flowable] = [Paragraph(text(self.words.text("title")), self.styles.title)]
-        if self.data.is_draft:
-            story += [
-                framed_notice(
-                    self.styles,
-                    text(self.words.common_text("draft_banner")),
-                    self.frame_width,
-                    border=self.styles.draft,
-                ),
-                self.spacer(2),
-            ]
+        story += self.status_notices()
         story += self.identity()
         story += self.outcome()
         story += self.clinician_decision()

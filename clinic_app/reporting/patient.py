@@ -47,16 +47,7 @@ class PatientReportRenderer(ReportRenderer):
     def notices(self) -> list[Flowable]:
         """Return the DRAFT and PROPOSAL notices that must be seen before anything else."""
         out: list[Flowable] = []
-        if self.data.is_draft:
-            out += [
-                framed_notice(
-                    self.styles,
-                    text(self.words.text("draft_notice")),
-                    self.frame_width,
-                    border=self.styles.draft,
-                ),
-                self.spacer(2),
-            ]
+        out += self.status_notices(self.words.text("draft_notice"))
         if self.data.clinician_decision is None:
             notice = self.words.text("proposal_notice", clinician=self.data.clinician.name)
             out += [framed_notice(self.styles, text(notice), self.frame_width), self.spacer(2)]

@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from clinic_app.readiness.decision import Finding, Referral, Status
 from clinic_app.reporting.base import ReportRenderer, text
-from clinic_app.reporting.flowables import finding_text, framed_notice
+from clinic_app.reporting.flowables import finding_text
 from clinic_app.reporting.formatting import day, number
 from clinic_app.reporting.inputs import ReportInput, ReportKind
 from clinic_app.reporting.wording import load_wording
@@ -65,16 +65,7 @@ class ReferralLetterRenderer(ReportRenderer):
         data = self.data
         referral = self.referral()
         story: list[Flowable] = []
-        if data.is_draft:
-            story += [
-                framed_notice(
-                    self.styles,
-                    text(self.words.common_text("draft_banner")),
-                    self.frame_width,
-                    border=self.styles.draft,
-                ),
-                self.spacer(2),
-            ]
+        story += self.status_notices()
         story.append(Paragraph(text(day(data.printed_on)), self.styles.body))
         title = self.words.text("title")
         if referral.urgent:

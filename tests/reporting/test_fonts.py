@@ -6,6 +6,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clinic_app.readiness.decision import Status
 from clinic_app.reporting import ReportKind, render_report
@@ -50,3 +52,18 @@ def test_font_files_ship_with_their_licence() -> None:
 def test_registration_is_idempotent() -> None:
     """Registering twice returns the same family and does not fail."""
     assert register_fonts() == register_fonts() == "DejaVuSans"
+
+
+LATIN = st.characters(
+    min_codepoint=0x20, max_codepoint=0x17F, exclude_categories=("Cc", "Cf", "Cs", "Zs", "Zl", "Zp", "Mn")
+)
+
+
+@settings(max_examples=12, deadline=None)
+@given(given_names=st.text(LATIN, min_size=1, max_size=12), family=st.text(LATIN, min_size=1, max_size=16))
+def test_any_latin_name_prints_and_reads_back(given_names: str, family: str) -> None:
+    """Any Latin-1/Latin Extended-A name, markup characters included, prints and reads back intact."""
+    pdf = render_report(
+        sample_input(Status.REFER, name=(given_names, family)), ReportKind.REFERRAL, invariant=True
+    )
+    assert f"{given_names} {family}" in pdf_text(pdf)

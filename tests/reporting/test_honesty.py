@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
+from clinic_app.domain.enums import VisitStatus
 from clinic_app.readiness.decision import Status
-from clinic_app.reporting import ReportKind
+from clinic_app.reporting import ReportKind, render_report
+from clinic_app.reporting.samples import sample_input
 from clinic_app.reporting.wording import KINDS, wording_dir
 
 from .pdfs import kinds_for, pdf_text, rendered
@@ -40,3 +43,15 @@ def test_wording_files_never_use_the_word() -> None:
         lines = (wording_dir() / f"{kind}.toml").read_text(encoding="utf-8").splitlines()
         printed = [line for line in lines if not line.lstrip().startswith("#")]
         assert not any("safe" in line.lower() for line in printed), kind
+
+
+@pytest.mark.parametrize("kind", [ReportKind.PATIENT, ReportKind.CLINICIAN, ReportKind.REFERRAL])
+def test_amended_visit_says_it_was_replaced(kind: ReportKind) -> None:
+    """A visit later amended prints a notice that the amended record replaces it."""
+    data = sample_input(Status.REFER)
+    data = replace(
+        data, record=replace(data.record, visit=replace(data.record.visit, status=VisitStatus.AMENDED))
+    )
+    text = pdf_text(render_report(data, kind, invariant=True))
+    assert "AMENDED — this visit was corrected later" in text
+    assert "DRAFT" not in text

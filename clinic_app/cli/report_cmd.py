@@ -20,14 +20,14 @@ from typing import Any
 from clinic_app.assessment import FormCatalogue, FormSpecError, check_visit_document, load_forms
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.readiness.protocol import Protocol, ProtocolError, default_protocol, load_protocol
-from clinic_app.reporting import ReferralNotNeededError, ReportKind, SettingsError, render_report
+from clinic_app.reporting import ReferralNotNeededError, ReportKind, SettingsError
 from clinic_app.services.reports import (
     BatchItem,
     ReportSettings,
     build_batch,
     build_report,
+    build_stored_report,
     load_report_settings,
-    stored_report_input,
 )
 
 _DATABASE_HELP = "database URL (default: CLINIC_APP_DATABASE_URL, then the per-user clinic file)"
@@ -156,8 +156,7 @@ def _stored(args: argparse.Namespace, kind: ReportKind, settings: ReportSettings
         print(f"Cannot open the clinic database: {exc}", file=sys.stderr)
         return 1
     try:
-        data = stored_report_input(db, args.visit, settings=settings, printed_on=args.today)
-        pdf = render_report(data, kind)
+        pdf = build_stored_report(db, args.visit, kind, settings=settings, printed_on=args.today)
     except NotFoundError:
         print(f"No visit with id '{args.visit}' in the clinic database.", file=sys.stderr)
         return 2

@@ -184,6 +184,23 @@ def stored_report_input(
     )
 
 
+def build_stored_report(
+    db: Any,
+    visit_id: str,
+    kind: ReportKind,
+    *,
+    settings: ReportSettings | None = None,
+    printed_on: dt.date | None = None,
+) -> bytes:
+    """Return the PDF of one report for a stored visit (what the desktop preview and print use).
+
+    Raises:
+        NotFoundError: no visit has that id.
+        ReferralNotNeededError: a referral letter was asked for a visit that needs none.
+    """
+    return render_report(stored_report_input(db, visit_id, settings=settings, printed_on=printed_on), kind)
+
+
 # --- batches ---------------------------------------------------------------------------------
 
 

@@ -115,3 +115,22 @@ def test_batch_prints_every_visit_file_of_a_folder(
         "03_refer_bleeding_bowel_urgency-patient.pdf",
     ]
     assert "2/2 reports" in capsys.readouterr().err
+
+
+def test_stored_demo_visit_prints_with_the_recorded_decision(tmp_path: Path) -> None:
+    """A visit of the demo clinic prints from the database with its clinician's recorded decision."""
+    from clinic_app.services.clinic import open_clinic
+    from clinic_app.services.demo import build_demo
+
+    database = f"sqlite:///{tmp_path / 'clinic.db'}"
+    db = open_clinic(database)
+    try:
+        build_demo(db)
+    finally:
+        db.dispose()
+    out = tmp_path / "summary.pdf"
+    assert run("--visit", "V-0005-1", "--kind", "clinician", "--database", database, "--out", str(out)) == 0
+    text = text_of(out)
+    assert "Hannah Schmidt-Okafor" in text
+    assert "changed the proposal" in text  # the demo clinician overrode O1 with a reason
+    assert "No clinician decision recorded" not in text

@@ -207,3 +207,43 @@ def test_backup_command_refuses_postgresql(pg_database_url: str, tmp_path: Path)
     """The app does not pretend to back up a PostgreSQL database; it points to pg_dump."""
     with pytest.raises(BackupNotSupportedError, match="pg_dump"):
         backup_database(pg_database_url, tmp_path / "copy.sqlite3")
+
+
+def test_core_stale_save_check_on_postgresql(pg_database_url: str) -> None:
+    """The core's two-workstation stale save is refused with ConflictError on PostgreSQL too."""
+    _load_core_test("test_concurrency").check_stale_save_conflicts(pg_database_url)
+
+
+def test_core_flush_race_check_on_postgresql(pg_database_url: str) -> None:
+    """A version check that passed before another engine committed still ends in ConflictError."""
+    _load_core_test("test_concurrency").check_flush_race_conflicts(pg_database_url)
+
+
+def test_core_sign_after_edit_check_on_postgresql(pg_database_url: str) -> None:
+    """Signing a copy another engine has since edited is refused on PostgreSQL."""
+    _load_core_test("test_concurrency").check_sign_after_edit_conflicts(pg_database_url)
+
+
+def test_patient_search_folds_accents_and_uses_prefixes_on_postgresql(clinic: Database) -> None:
+    """Prefix ranges with the C collation find names typed without accents, ids and birth dates."""
+    with clinic.sessions.begin() as session:
+        patients.add_patient(
+            session,
+            Patient(PatientId("P-00AB12"), "Żmuda", "Łucja", dt.date(1990, 1, 2), "RR-77"),
+            actor_id=C1,
+        )
+        patients.add_patient(
+            session, Patient(PatientId("P-00CD34"), "Zúñiga", "Ana", dt.date(1985, 5, 6)), actor_id=C1
+        )
+    with clinic.sessions.begin() as session:
+
+        def ids(text: str) -> list[str]:
+            return [p.id for p in patients.search_patients(session, text)]
+
+        assert ids("zmu") == ["P-00AB12"]
+        assert ids("lucja zm") == ["P-00AB12"]
+        assert ids("ni bhr") == [P1]
+        assert ids("z") == [P1, "P-00AB12", "P-00CD34"]  # Zoë (given name), Żmuda, Zúñiga
+        assert ids("p-00cd") == ["P-00CD34"]
+        assert ids("rr-7") == ["P-00AB12"]
+        assert ids("1990-01-02") == ["P-00AB12"]

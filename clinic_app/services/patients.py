@@ -60,8 +60,11 @@ def create_patient(
     delivery: Delivery | None = None,
     patient_id: str | None = None,
     today: dt.date | None = None,
+    action: str = "create",
 ) -> Changes:
     """Register a patient (and optionally her most recent delivery).
+
+    ``action="import"`` marks the audit events of a patient brought in from an exchange bundle.
 
     Returns:
         Changes with ``created_id`` = the new patient id.
@@ -78,9 +81,9 @@ def create_patient(
     )
     _check_identity(patient, delivery, today or dt.date.today())
     with db.sessions.begin() as session:
-        patients.add_patient(session, patient, actor_id=actor_id)
+        patients.add_patient(session, patient, actor_id=actor_id, action=action)
         if delivery is not None:
-            patients.add_delivery(session, patient.id, delivery, actor_id=actor_id)
+            patients.add_delivery(session, patient.id, delivery, actor_id=actor_id, action=action)
     return Changes(
         f"Added patient {patient.display_name}", patient_ids=frozenset({patient.id}), created_id=patient.id
     )

@@ -41,8 +41,11 @@ def create_visit(
     results: Results | None = None,
     visit_id: str | None = None,
     today: dt.date | None = None,
+    action: str = "create",
 ) -> Changes:
     """Open a draft visit for a patient, optionally with first values.
+
+    ``action="import"`` marks the audit event of a visit brought in from an exchange bundle.
 
     Returns:
         Changes with ``created_id`` = the visit id and its version.
@@ -70,7 +73,9 @@ def create_visit(
             delivery_date=delivery.delivery_date if delivery else None,
             today=today,
         )
-        stored = visits.add_visit(session, visit, actor_id=actor_id, annotations=annotations_for(values))
+        stored = visits.add_visit(
+            session, visit, actor_id=actor_id, annotations=annotations_for(values), action=action
+        )
     return _changes(f"Opened visit of {visit_date.isoformat()}", stored, created=stored.id)
 
 

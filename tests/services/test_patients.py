@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from clinic_app.domain.enums import DeliveryMode, VisitStatus
 from clinic_app.domain.model import Delivery
 from clinic_app.services import patients, records, visits
+from clinic_app.services.clinic import open_clinic
 from clinic_app.services.errors import StorageError, ValidationFailed
+from clinic_app.storage import database
 from clinic_app.storage.database import Database
 
 from .conftest import CLINICIAN, DELIVERY, PATIENT, TODAY
@@ -109,3 +112,31 @@ def test_clinician_profiles(db: Database) -> None:
     changes = patients.add_clinician(db, name="Sam Lee", password="long enough", actor_id="system")
     assert [c.name for c in patients.list_clinicians(db)] == ["Sam Lee"]
     assert changes.clinician_ids == frozenset({changes.created_id})
+
+
+def test_imported_patient_is_audited_as_an_import(db: Database) -> None:
+    """A patient brought in from a bundle is recorded with the 'import' action, delivery included."""
+    patients.create_patient(
+        db,
+        family_name="Byrne",
+        given_names="Aoife",
+        date_of_birth=dt.date(1990, 1, 1),
+        delivery=DELIVERY,
+        actor_id="C-1",
+        today=TODAY,
+        action="import",
+    )
+    assert {e.action for e in records.list_audit_events(db)} == {"import"}
+
+
+def test_first_start_creates_the_default_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With no URL anywhere, the per-user folder is created and the default file opened and migrated."""
+    monkeypatch.delenv(database.DATABASE_URL_ENV, raising=False)
+    monkeypatch.setattr(database.platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "user data"))
+    db = open_clinic()
+    try:
+        assert db.sqlite_path == tmp_path / "user data" / "clinic.sqlite3"
+        assert patients.search_patients(db) == []
+    finally:
+        db.dispose()
+    assert db.sqlite_path is not None and db.sqlite_path.stat().st_size > 0

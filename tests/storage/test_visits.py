@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clinic_app.domain.enums import DeliveryMode, VisitStatus
 from clinic_app.domain.ids import ClinicianId, FieldPath, PatientId, VisitId
@@ -154,3 +157,34 @@ def test_bad_path_and_unknown_visit_are_rejected(db: Database) -> None:
         visits.get_visit(session, "V-404")
     with db.sessions.begin() as session:
         assert visits.list_visits(session, P1) == []
+
+
+_PATHS = st.builds(
+    lambda form, field, side: f"{form}.{field}{side}",
+    st.sampled_from(["history", "strength", "hop", "symptoms"]),
+    st.from_regex(r"[a-z][a-z_]{0,11}", fullmatch=True),
+    st.sampled_from(["", ".left", ".right", ".missing_reason"]),
+)
+_VALUES = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40),
+    st.lists(st.text(min_size=1, max_size=12), max_size=4).map(tuple),
+)
+
+
+@given(st.dictionaries(_PATHS, _VALUES, max_size=12))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_results_round_trip_exactly(db: Database, values: dict[str, object]) -> None:
+    """Whatever mix of yes/no, whole, decimal, text and choice values is saved is read back identically."""
+    results = Results({FieldPath(k): v for k, v in values.items()})  # type: ignore[misc]
+    visit_id = f"V-H{next(_COUNTER)}"
+    _new_visit(db, visit_id, results)
+    with db.sessions.begin() as session:
+        loaded = visits.get_visit(session, visit_id).results
+    assert dict(loaded) == dict(results)
+    assert {k: type(v) for k, v in loaded.items()} == {k: type(v) for k, v in results.items()}
+
+
+_COUNTER = itertools.count()

@@ -52,6 +52,13 @@ from clinic_app.storage.migrate import head_revision, migrate
 from clinic_app.storage.models import ClinicianRow, DeliveryRow, PatientRow, ResultRow, VisitRow
 
 SEED = 4242
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """Split a ``|``-separated list of name parts (kept on one line each for readability)."""
+    return tuple(text.split("|"))
+
+
 RUNS = 200
 HEAVY_PATIENTS = 10
 """Patients that get exactly 20 complete visits each, for the 'open a patient' benchmark."""
@@ -63,84 +70,16 @@ LIGHT_VALUES = (
     "symptoms.urinary_leakage",
 )
 """Values stored on each of the bulk visits (a short follow-up)."""
-FAMILY_PARTS = (
-    "Byr",
-    "Ó Sé",
-    "Mur",
-    "Kow",
-    "Żmu",
-    "Ní Bh",
-    "Fitz",
-    "Mac",
-    "Nguy",
-    "Sil",
-    "Okaf",
-    "Ber",
-    "Han",
-    "Lar",
-    "Dub",
-    "Rot",
-    "Ham",
-    "Vel",
-    "Ken",
-    "Gal",
-    "Ros",
-    "Pet",
-    "Ahm",
-    "Lind",
+FAMILY_PARTS = _names(
+    "Byr|Ó Sé|Mur|Kow|Żmu|Ní Bh|Fitz|Mac|Nguy|Sil|Okaf|Ber|Han|Lar|Dub|Rot|Ham|Vel|Ken|Gal|Ros|Pet"
 )
-FAMILY_ENDS = (
-    "ne",
-    "ley",
-    "ski",
-    "da",
-    "riain",
-    "gerald",
-    "sen",
-    "ard",
-    "er",
-    "ova",
-    "ić",
-    "ton",
-    "is",
-    "ez",
-    "berg",
-    "ani",
-    "et",
-    "ur",
-    "as",
-    "on",
-    "ina",
-    "ach",
-    "ström",
-    "el",
+FAMILY_PARTS += _names("Ahm|Lind")
+FAMILY_ENDS = _names(
+    "ne|ley|ski|da|riain|gerald|sen|ard|er|ova|ić|ton|is|ez|berg|ani|et|ur|as|on|ina|ach|ström|el"
 )
-GIVEN = (
-    "Zoë",
-    "Łucja",
-    "Aoife",
-    "Maria",
-    "Sam",
-    "Chloé",
-    "Grace",
-    "Nia",
-    "Priya",
-    "Ana",
-    "Siobhán",
-    "Emma",
-    "Fatima",
-    "Ingrid",
-    "Mei",
-    "Olga",
-    "Rosa",
-    "Yara",
-    "Beatriz",
-    "Hana",
-    "Kate",
-    "Lena",
-    "Noor",
-    "Ruth",
-)
+GIVEN = _names("Zoë|Łucja|Aoife|Maria|Sam|Chloé|Grace|Nia|Priya|Ana|Siobhán|Emma|Fatima|Ingrid|Mei|Olga|Rosa")
+GIVEN += _names("Yara|Beatriz|Hana|Kate|Lena|Noor|Ruth")
+"""Name parts combined at random: a 3-letter prefix matches thousands of patients, as in a big clinic."""
 CLINICIAN_ID = "C-BENCH-1"
 PROPOSED_INDEXES = (
     "CREATE INDEX ix_bench_family ON patients (archived, family_key, given_key, id)",
@@ -210,17 +149,8 @@ def _result_rows(
         field_path, side = _split_path(path)
         unit, method = notes.get(path, ("", ""))
         number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-        rows.append(
-            {
-                "visit_id": visit_id,
-                "field_path": field_path,
-                "side": side,
-                "value": value,
-                "value_number": number,
-                "unit": unit,
-                "method": method,
-            }
-        )
+        rows.append(dict(visit_id=visit_id, field_path=field_path, side=side, value=value))
+        rows[-1].update(value_number=number, unit=unit, method=method)
     return rows
 
 
@@ -255,49 +185,22 @@ def generate(path: Path, patients: int, visits: int) -> Clinic:
     now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
     notes = annotations_for(Results({FieldPath(p): v for p, v in complete_values(0).items()}))
     with db.engine.begin() as conn:
-        conn.execute(
-            insert(ClinicianRow),
-            [
-                {
-                    "id": CLINICIAN_ID,
-                    "name": "Bench Clinician",
-                    "profession": "Physiotherapist",
-                    "registration": "",
-                    "password_hash": "x",
-                    "active": True,
-                    "created_at": now,
-                }
-            ],
-        )
+        clinician = dict(id=CLINICIAN_ID, name="Bench Clinician", profession="Physiotherapist")
+        conn.execute(insert(ClinicianRow), [clinician | dict(password_hash="x", active=True, created_at=now)])
         conn.execute(
             insert(PatientRow),
             [
-                {
-                    "id": pid,
-                    "family_name": fam,
-                    "given_names": giv,
-                    "date_of_birth": dob,
-                    "record_number": f"RR-{i}",
-                    "archived": False,
-                    "family_key": search_key(fam),
-                    "given_key": search_key(giv),
-                    "record_key": search_key(f"RR-{i}"),
-                    "created_at": now,
-                    "updated_at": now,
-                }
+                dict(id=pid, family_name=fam, given_names=giv, date_of_birth=dob, record_number=f"RR-{i}")
+                | dict(archived=False, created_at=now, updated_at=now, record_key=f"rr-{i}")
+                | dict(family_key=search_key(fam), given_key=search_key(giv))
                 for i, (pid, fam, giv, dob) in enumerate(zip(ids, family, given, born, strict=True))
             ],
         )
         conn.execute(
             insert(DeliveryRow),
             [
-                {
-                    "patient_id": pid,
-                    "delivery_date": dt.date(2026, 3, 1) + dt.timedelta(days=i % 120),
-                    "mode": DeliveryMode.SPONTANEOUS_VAGINAL.value,
-                    "perineal_trauma": "none",
-                    "parity": 1,
-                }
+                dict(patient_id=pid, delivery_date=dt.date(2026, 3, 1) + dt.timedelta(days=i % 120), parity=1)
+                | dict(mode=DeliveryMode.SPONTANEOUS_VAGINAL.value, perineal_trauma="none")
                 for i, pid in enumerate(ids)
             ],
         )
@@ -309,19 +212,11 @@ def generate(path: Path, patients: int, visits: int) -> Clinic:
             nonlocal number
             vid = f"V-{number:08d}"
             number += 1
+            when = dt.date(2026, 7, 1) + dt.timedelta(days=day)
             visit_rows.append(
-                {
-                    "id": vid,
-                    "patient_id": pid,
-                    "visit_date": dt.date(2026, 7, 1) + dt.timedelta(days=day),
-                    "clinician_id": CLINICIAN_ID,
-                    "status": "draft",
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                    "updated_by": CLINICIAN_ID,
-                }
+                dict(id=vid, patient_id=pid, visit_date=when, clinician_id=CLINICIAN_ID, version=1)
             )
+            visit_rows[-1].update(status="draft", created_at=now, updated_at=now, updated_by=CLINICIAN_ID)
             result_rows.extend(_result_rows(vid, values, notes))
             if len(result_rows) >= 50_000:
                 flush()

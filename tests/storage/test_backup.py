@@ -296,3 +296,15 @@ def test_a_database_from_a_newer_version_can_still_be_backed_up(
     assert info.revision == "0099future"
     with pytest.raises(SchemaTooNewError):
         restore_database(tmp_path / "copy.sqlite3", _url(tmp_path / "clinic.sqlite3"), known=KNOWN)
+
+
+def test_restore_never_replaces_a_file_that_is_not_a_database(stand_in_db: Path, tmp_path: Path) -> None:
+    """A document sitting where the database should be is left alone rather than 'kept' and replaced."""
+    target = tmp_path / "elsewhere" / "clinic.sqlite3"
+    target.parent.mkdir()
+    target.write_bytes(b"minutes of the clinic meeting")
+    with pytest.raises(StorageProblemError) as caught:
+        restore_database(stand_in_db, _url(target), now=NOW, known=KNOWN)
+    assert caught.value.condition is Condition.NOT_A_DATABASE
+    assert target.read_bytes() == b"minutes of the clinic meeting"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["clinic.sqlite3"]

@@ -324,3 +324,21 @@ def test_an_unrecognised_error_still_gets_a_message(tmp_path: Path) -> None:
     """Anything unexpected gets a generic message that names the database rather than a traceback."""
     message = describe_storage_error(RuntimeError("boom"), _url(tmp_path / "c.sqlite3"))
     assert "could not be used" in message and "c.sqlite3" in message
+
+
+def test_reading_a_damaged_database_is_explained(make_stand_in: Callable[..., Path], tmp_path: Path) -> None:
+    """SQLite's 'malformed' error from damaged pages maps to the damaged message that points to restore."""
+    damaged = make_stand_in(tmp_path / "clinic.sqlite3", patients=2000)
+    with contextlib.closing(sqlite3.connect(damaged)) as conn:
+        root = int(conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'patient'").fetchone()[0])
+        size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    data = bytearray(damaged.read_bytes())
+    data[size * (root - 1) : size * root] = b"\x5a" * size  # the patient table's root page
+    damaged.write_bytes(bytes(data))
+    with (
+        contextlib.closing(sqlite3.connect(damaged)) as conn,
+        pytest.raises(sqlite3.DatabaseError) as caught,
+    ):
+        conn.execute("SELECT count(*), max(family_name) FROM patient").fetchall()
+    assert classify(caught.value) is Condition.CORRUPT
+    assert "restore" in describe_storage_error(caught.value, _url(damaged))

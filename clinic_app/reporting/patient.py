@@ -90,7 +90,8 @@ class PatientReportRenderer(ReportRenderer):
 
     def passed(self) -> list[Flowable]:
         """Return the checks she passed, in her words."""
-        items = list(dict.fromkeys(check.patient_text or check.title for check in self.data.decision.passed))
+        # A check without patient wording (e.g. T2, a rule about the protocol itself) is for the clinician only.
+        items = list(dict.fromkeys(check.patient_text for check in self.data.decision.passed if check.patient_text))
         if not items:
             return [
                 self.heading(self.words.text("passed_heading")),

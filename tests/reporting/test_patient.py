@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from clinic_app.readiness.decision import AdviceItem, Status
+from clinic_app.readiness.decision import AdviceItem, PassedCheck, Status
 from clinic_app.reporting import ReportKind, render_report
 from clinic_app.reporting.samples import sample_decision, sample_input
 from clinic_app.reporting.wording import load_wording
@@ -97,3 +97,12 @@ def test_incomplete_visit_asks_for_the_missing_checks_not_for_exercises() -> Non
     text = pdf_text(render_report(data, ReportKind.PATIENT, invariant=True))
     assert "Nothing held you back in the checks that were done" in text
     assert "pelvic_floor.mos" not in text
+
+
+def test_passed_check_without_patient_wording_is_left_to_the_clinician() -> None:
+    """A passed check with no patient wording (e.g. T2) is not printed with its clinician title."""
+    data = sample_input(Status.READY)
+    extra = PassedCheck("T2", "Same time gate after caesarean and vaginal birth", "")
+    decision = replace(data.decision, passed=(*data.decision.passed, extra))
+    text = pdf_text(render_report(replace(data, decision=decision), ReportKind.PATIENT))
+    assert "Same time gate after caesarean" not in text

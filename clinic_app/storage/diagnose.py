@@ -276,7 +276,7 @@ def _classify_sqlite(exc: sqlite3.Error) -> Condition:
 def _classify_psycopg(exc: psycopg.OperationalError) -> Condition:
     """Tell a login refusal from a server that cannot be reached (both are OperationalError)."""
     text = str(exc).lower()
-    if "password" in text or "authentication" in text or "role" in text:
+    if any(word in text for word in ("password", "authentication", "role", "does not exist")):
         return Condition.ACCESS_DENIED
     return Condition.UNREACHABLE
 

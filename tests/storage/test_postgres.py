@@ -18,7 +18,7 @@ from clinic_app.domain.model import Clinician, Patient, Results, Visit
 from clinic_app.storage import audit, clinicians, patients, visits
 from clinic_app.storage.backup import BackupNotSupportedError, backup_database
 from clinic_app.storage.database import Database, open_database
-from clinic_app.storage.diagnose import check_database
+from clinic_app.storage.diagnose import Condition, StorageProblemError, check_database
 from clinic_app.storage.errors import ConflictError, SchemaTooNewError
 from clinic_app.storage.migrate import head_revision, migrate
 
@@ -247,3 +247,12 @@ def test_patient_search_folds_accents_and_uses_prefixes_on_postgresql(clinic: Da
         assert ids("p-00cd") == ["P-00CD34"]
         assert ids("rr-7") == ["P-00AB12"]
         assert ids("1990-01-02") == ["P-00AB12"]
+
+
+def test_a_missing_database_on_a_running_server_is_a_login_problem(pg_url: str) -> None:
+    """A server that answers but has no such database is not called unreachable; the name is shown."""
+    url = pg_url.rsplit("/", 1)[0] + "/no_such_clinic"
+    with pytest.raises(StorageProblemError) as caught:
+        check_database(url)
+    assert caught.value.condition is Condition.ACCESS_DENIED
+    assert "no_such_clinic" in str(caught.value)

@@ -249,20 +249,20 @@ def search_query(text: str, *, include_archived: bool = False, limit: int = 50) 
     if born is not None:
         query = query.where(PatientRow.date_of_birth == born)
     elif key := search_key(stripped):
-        words = key.split()
-        every_word = and_(*(_word_matches(word) for word in words))
-        if len(words) > 1:
-            # A family name of several words ("Ní Bhriain") is also found by typing it whole.
+        first, *others = key.split()
+        # Every match begins with the first word somewhere, so that indexed condition drives the
+        # query; the other words (or the whole phrase, for a family name of several words such as
+        # "Ní Bhriain") only filter the rows it finds.
+        query = query.where(_word_matches(first))
+        if others:
             phrase_upper = prefix_upper_bound(key)
             query = query.where(
                 or_(
                     and_(PatientRow.family_key >= key, PatientRow.family_key < phrase_upper),
                     and_(PatientRow.given_key >= key, PatientRow.given_key < phrase_upper),
-                    every_word,
+                    and_(*(_word_matches(word) for word in others)),
                 )
             )
-        else:
-            query = query.where(every_word)
     if not include_archived:
         query = query.where(PatientRow.archived.is_(False))
     return query.order_by(PatientRow.family_key, PatientRow.given_key, PatientRow.id).limit(limit)

@@ -7,7 +7,7 @@ boolean, a whole number and a decimal never turn into one another.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from clinic_app.domain.ids import FieldPath
@@ -60,6 +60,15 @@ def results_of(row: VisitRow) -> Results:
         path = f"{result.field_path}.{result.side}" if result.side else result.field_path
         data[FieldPath(path)] = _domain_value(result.value)
     return Results(data)
+
+
+def results_by_visit(rows: Iterable[Sequence[Any]]) -> dict[str, Results]:
+    """Group ``(visit_id, field_path, side, value)`` rows into each visit's results."""
+    grouped: dict[str, dict[FieldPath, Value]] = {}
+    for visit_id, field_path, side, value in rows:
+        path = f"{field_path}.{side}" if side else field_path
+        grouped.setdefault(visit_id, {})[FieldPath(path)] = _domain_value(value)
+    return {visit_id: Results(data) for visit_id, data in grouped.items()}
 
 
 def apply_results(

@@ -20,9 +20,9 @@ from clinic_app.domain.model import Results, Visit
 from clinic_app.storage import audit
 from clinic_app.storage.base import utcnow
 from clinic_app.storage.errors import ConflictError, NotFoundError, ReadOnlyError, StorageError
-from clinic_app.storage.models import ClinicianRow, VisitRow
+from clinic_app.storage.models import ClinicianRow, ResultRow, VisitRow
 from clinic_app.storage.patients import get_row as get_patient_row
-from clinic_app.storage.results import Annotations, apply_results, results_of
+from clinic_app.storage.results import Annotations, apply_results, results_by_visit, results_of
 
 
 def to_domain(row: VisitRow) -> Visit:
@@ -63,14 +63,45 @@ def get_visit(session: Session, visit_id: str) -> Visit:
 
 
 def list_visits(session: Session, patient_id: str) -> list[Visit]:
-    """Return every visit of a patient with results, oldest first (amended originals included)."""
-    rows = session.scalars(
-        select(VisitRow)
-        .options(selectinload(VisitRow.results))
+    """Return every visit of a patient with results, oldest first (amended originals included).
+
+    Opening a patient loads every value of every visit, so the values are read as plain tuples in one
+    query rather than as ORM objects (several times faster for a patient with many visits).
+    """
+    visit_columns = (
+        select(
+            VisitRow.id,
+            VisitRow.patient_id,
+            VisitRow.visit_date,
+            VisitRow.clinician_id,
+            VisitRow.status,
+            VisitRow.version,
+            VisitRow.amends_id,
+        )
         .where(VisitRow.patient_id == patient_id)
         .order_by(VisitRow.visit_date, VisitRow.created_at, VisitRow.id)
     )
-    return [to_domain(row) for row in rows]
+    found = session.execute(visit_columns).all()
+    values = session.execute(
+        select(ResultRow.visit_id, ResultRow.field_path, ResultRow.side, ResultRow.value)
+        .join(VisitRow, VisitRow.id == ResultRow.visit_id)
+        .where(VisitRow.patient_id == patient_id)
+        .order_by(ResultRow.id)
+    ).all()
+    by_visit = results_by_visit(values)
+    return [
+        Visit(
+            VisitId(v.id),
+            PatientId(v.patient_id),
+            v.visit_date,
+            ClinicianId(v.clinician_id),
+            VisitStatus(v.status),
+            by_visit.get(v.id, Results()),
+            v.version,
+            VisitId(v.amends_id) if v.amends_id else None,
+        )
+        for v in found
+    ]
 
 
 def add_visit(

@@ -112,9 +112,19 @@ def prefix_upper_bound(prefix: str) -> str:
         prefix: a non-empty search prefix.
 
     Returns:
-        ``prefix`` with its last character incremented (``"abc"`` → ``"abd"``).
+        ``prefix`` with its last character incremented (``"abc"`` → ``"abd"``). Surrogate code points
+        are skipped (they cannot be stored as UTF-8), and a trailing highest code point carries over.
     """
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    stripped = prefix.rstrip(_MAX_CHAR)
+    if not stripped:
+        return _MAX_CHAR * (len(prefix) + 64)
+    following = ord(stripped[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:
+        following = 0xE000
+    return stripped[:-1] + chr(following)
+
+
+_MAX_CHAR = chr(0x10FFFF)
 
 
 class Base(DeclarativeBase):

@@ -123,14 +123,20 @@ def test_latest_delivery_respects_the_visit_date(db: Database) -> None:
         assert patients.latest_delivery(session, "P-0001") is None
 
 
-@given(st.text(min_size=1, max_size=12))
-@settings(max_examples=200, deadline=None)
-def test_prefix_range_contains_exactly_the_prefixed_strings(prefix: str) -> None:
-    """Every string starting with a key lies inside [key, upper bound) — the range search relies on it."""
-    key = search_key(prefix) or "a"
-    upper = prefix_upper_bound(key)
-    assert key <= key + "zz" < upper
-    assert not (key <= upper < upper)
+@given(st.text(min_size=1, max_size=6), st.text(max_size=10))
+@settings(max_examples=300, deadline=None)
+def test_prefix_range_holds_exactly_the_strings_with_that_prefix(prefix: str, other: str) -> None:
+    """A string lies in [prefix, upper bound) exactly when it starts with the prefix — search relies on it."""
+    upper = prefix_upper_bound(prefix)
+    for candidate in (other, prefix + other):
+        assert (prefix <= candidate < upper) == candidate.startswith(prefix)
+
+
+def test_prefix_bound_at_the_edges_of_unicode() -> None:
+    """The highest code point carries over and the bound never lands on a surrogate."""
+    assert prefix_upper_bound("a\U0010ffff") == "b"
+    assert prefix_upper_bound("a\ud7ff") == "a\ue000"
+    assert prefix_upper_bound("\U0010ffff") > "\U0010ffff" * 30
 
 
 @given(st.text(max_size=30))

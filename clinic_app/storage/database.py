@@ -9,6 +9,8 @@ switched off so SQLAlchemy's BEGIN/SAVEPOINT statements are the ones that run.
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,6 +146,27 @@ def open_database(
     return Database(engine=engine, sessions=sessions, url=resolved)
 
 
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to WAL journaling once; wait while another connection holds a lock.
+
+    WAL is a property of the file, so usually it is already on. Switching needs a moment with no
+    other transaction open, and SQLite's busy timeout does not cover this pragma, so a new file
+    opened by two workstations at once would otherwise fail with "database is locked".
+    """
+    mode = cursor.execute("PRAGMA journal_mode").fetchone()
+    if mode is not None and str(mode[0]).lower() in ("wal", "memory"):
+        return
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """Install the per-connection pragmas and explicit BEGIN on a SQLite engine."""
 
@@ -156,7 +179,7 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _use_wal(cursor)
             cursor.execute("PRAGMA synchronous = FULL")
         finally:
             cursor.close()

@@ -8,7 +8,9 @@ and runs every revision in one transaction. It never calls ``create_all`` on a l
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +18,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, insert, inspect, text
 
 from clinic_app.storage.errors import SchemaTooNewError, StorageError
+from clinic_app.storage.models import AuditRow
 
+MIGRATION_LOCK_KEY = 0x52554E52
+"""PostgreSQL advisory-lock key held while migrating (ASCII "RUNR")."""
 SCRIPT_LOCATION = "clinic_app.storage:migrations"
 """Package-resource form of the migrations folder, so an installed wheel or bundle finds it."""
 
@@ -78,18 +83,22 @@ def check_revision(engine: Engine) -> str | None:
         SchemaTooNewError: the database was written by a newer app.
         StorageError: the database holds tables but is not a RunReady Clinic database.
     """
-    found = current_revision(engine)
     known = known_revisions()
+    with engine.connect() as connection:
+        found = MigrationContext.configure(connection).get_current_revision()
+        if found is None:
+            tables = set(inspect(connection).get_table_names())
+            if "alembic_version" in tables:
+                # Another workstation created the schema a moment ago; read what it recorded.
+                found = MigrationContext.configure(connection).get_current_revision()
+            elif tables:
+                raise StorageError(
+                    "This database already holds tables that RunReady Clinic did not create "
+                    f"({', '.join(sorted(tables)[:5])}). Choose an empty database or a RunReady Clinic "
+                    "file; nothing was changed."
+                )
     if found is not None and found not in known:
         raise SchemaTooNewError(found, known)
-    if found is None:
-        tables = set(inspect(engine).get_table_names())
-        if tables:
-            raise StorageError(
-                "This database already holds tables that RunReady Clinic did not create "
-                f"({', '.join(sorted(tables)[:5])}). Choose an empty database or a RunReady Clinic file; "
-                "nothing was changed."
-            )
     return found
 
 
@@ -125,28 +134,54 @@ def migrate(
     ):
         stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%d-%H%M%S")
         source = Path(str(database))
-        copy = source.with_name(f"{source.name}.before-{wanted}-{stamp}.bak")
-        snapshot_sqlite(source, copy)
+        copy = snapshot_sqlite(
+            source, source.with_name(f"{source.name}.before-{wanted}-{stamp}.bak"), unique=True
+        )
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Workstations of a shared clinic may start together: one upgrades, the others wait here
+            # and then find nothing left to do (SQLite's BEGIN IMMEDIATE already serialises this).
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        before = MigrationContext.configure(connection).get_current_revision()
         config.attributes["connection"] = connection
         command.upgrade(config, target)
+        after = MigrationContext.configure(connection).get_current_revision()
+        if before is not None and after != before:
+            connection.execute(
+                insert(AuditRow).values(
+                    occurred_at=now or dt.datetime.now(dt.UTC),
+                    actor_id="system",
+                    action="migrate",
+                    entity="database",
+                    entity_id="schema",
+                    before={"revision": before},
+                    after={"revision": after, "backup": str(copy) if copy else None},
+                )
+            )
     return MigrationOutcome(found, current_revision(engine), copy)
 
 
-def snapshot_sqlite(source: Path, destination: Path) -> None:
+def snapshot_sqlite(source: Path, destination: Path, *, unique: bool = False) -> Path:
     """Copy a live SQLite database page by page with the online backup API.
 
-    The copy is consistent even while other connections write (they are not blocked for long), and
-    the destination is written to a temporary name first so a crash never leaves a half copy.
+    The copy is consistent even while other connections write (they are not blocked for long). It is
+    written under a private temporary name and then linked into place, so a crash never leaves a half
+    copy under the final name and an existing file is never overwritten.
 
     Args:
         source: the database file.
-        destination: the copy to create (must not exist).
+        destination: the copy to create.
+        unique: when ``destination`` exists, use ``<stem>-2<suffix>``, ``-3`` … instead of failing
+            (two workstations upgrading in the same second keep both copies).
+
+    Returns:
+        The path of the copy.
+
+    Raises:
+        StorageError: ``destination`` exists and ``unique`` is False.
     """
-    if destination.exists():
-        raise StorageError(f"Refusing to overwrite the existing backup {destination}.")
-    partial = destination.with_name(destination.name + ".partial")
+    partial = destination.with_name(f"{destination.name}.{uuid.uuid4().hex}.partial")
     src = sqlite3.connect(str(source))
     try:
         dst = sqlite3.connect(str(partial))
@@ -156,4 +191,32 @@ def snapshot_sqlite(source: Path, destination: Path) -> None:
             dst.close()
     finally:
         src.close()
-    partial.replace(destination)
+    try:
+        candidate, number = destination, 1
+        while True:
+            try:
+                _link_or_move(partial, candidate)
+                return candidate
+            except FileExistsError:
+                if not unique:
+                    raise StorageError(f"Refusing to overwrite the existing backup {destination}.") from None
+                number += 1
+                candidate = destination.with_name(f"{destination.stem}-{number}{destination.suffix}")
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _link_or_move(partial: Path, destination: Path) -> None:
+    """Put ``partial`` in place at ``destination`` without ever replacing an existing file.
+
+    A hard link fails atomically when the name is taken; file systems without hard links (FAT
+    drives, some network shares) fall back to a checked rename.
+    """
+    try:
+        os.link(partial, destination)
+    except FileExistsError:
+        raise
+    except OSError:
+        if destination.exists():
+            raise FileExistsError(destination) from None
+        partial.replace(destination)

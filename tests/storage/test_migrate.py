@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, text
 
-from clinic_app.storage import patients, visits
+from clinic_app.storage import audit, patients, visits
 from clinic_app.storage.base import Base
-from clinic_app.storage.database import open_database
+from clinic_app.storage.database import Database, open_database
 from clinic_app.storage.errors import SchemaTooNewError, StorageError
 from clinic_app.storage.migrate import current_revision, head_revision, known_revisions, migrate
 
@@ -167,3 +168,59 @@ def test_revisions_are_ordered_and_shipped_in_the_package() -> None:
     revisions = known_revisions()
     assert revisions[:2] == ("0001", "0002")
     assert revisions[-1] == head_revision()
+
+
+def test_upgrade_of_an_existing_database_is_audited(tmp_path: Path) -> None:
+    """Upgrading a database with a schema already in it leaves a 'migrate' audit event naming the backup."""
+    db = open_database(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")
+    migrate(db.engine, target="0001")
+    outcome = migrate(db.engine, now=FIXED_NOW)
+    with db.sessions.begin() as session:
+        (event,) = audit.list_events(session, entity="database")
+    db.dispose()
+    assert (event.action, event.actor_id, event.occurred_at) == ("migrate", "system", FIXED_NOW)
+    assert event.before == {"revision": "0001"}
+    assert event.after == {"revision": head_revision(), "backup": str(outcome.backup)}
+
+
+def test_new_database_has_no_migration_event(tmp_path: Path) -> None:
+    """Creating the schema from nothing is not a change to clinical data, so nothing is audited."""
+    db = open_database(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")
+    migrate(db.engine)
+    with db.sessions.begin() as session:
+        assert audit.list_events(session) == []
+    db.dispose()
+
+
+def check_simultaneous_start(url: str) -> None:
+    """Two workstations opening a new database at the same moment: one creates it, the other waits.
+
+    A plain function so the PostgreSQL suite can run it (there an advisory lock does the waiting).
+    """
+    first, second = open_database(url), open_database(url)
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def start(db: Database) -> None:
+        barrier.wait()
+        try:
+            migrate(db.engine)
+        except BaseException as error:  # collected and asserted on below
+            failures.append(error)
+
+    threads = [threading.Thread(target=start, args=(db,)) for db in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert failures == []
+        assert current_revision(first.engine) == head_revision()
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+def test_simultaneous_start_on_sqlite(tmp_path: Path) -> None:
+    """Two engines migrating one new SQLite file at once both succeed and the schema is built once."""
+    check_simultaneous_start(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")

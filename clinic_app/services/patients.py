@@ -89,16 +89,27 @@ def create_patient(
     )
 
 
-def update_patient(db: Database, patient: Patient, *, actor_id: str, today: dt.date | None = None) -> Changes:
+def update_patient(
+    db: Database, patient: Patient, *, expected: Patient, actor_id: str, today: dt.date | None = None
+) -> Changes:
     """Correct a patient's names, date of birth or record number (audited before/after).
+
+    Args:
+        db: the clinic database.
+        patient: the corrected details.
+        expected: the details as loaded before editing; a mismatch means another workstation changed
+            them, and the edit is refused rather than silently overwriting theirs.
+        actor_id: who corrects them.
+        today: date treated as today for date checks.
 
     Raises:
         ValidationFailed: missing names or implausible dates.
         NotFoundError: no such patient.
+        ConflictError: someone else changed the patient since ``expected`` was loaded.
     """
     _check_identity(patient, None, today or dt.date.today())
     with db.sessions.begin() as session:
-        patients.update_patient(session, patient, actor_id=actor_id)
+        patients.update_patient(session, patient, actor_id=actor_id, expected=expected)
     return Changes(f"Updated {patient.display_name}", patient_ids=frozenset({patient.id}))
 
 

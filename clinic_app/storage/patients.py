@@ -17,8 +17,8 @@ from clinic_app.domain.ids import PatientId
 from clinic_app.domain.model import Delivery, Patient
 from clinic_app.storage import audit
 from clinic_app.storage.base import prefix_upper_bound, search_key, utcnow
-from clinic_app.storage.errors import NotFoundError, StorageError
-from clinic_app.storage.models import DeliveryRow, PatientRow
+from clinic_app.storage.errors import ConflictError, NotFoundError, StorageError
+from clinic_app.storage.models import ClinicianRow, DeliveryRow, PatientRow
 
 
 def patient_image(patient: Patient) -> dict[str, Any]:
@@ -120,17 +120,34 @@ def get_patient(session: Session, patient_id: str) -> Patient:
     return to_domain(get_row(session, patient_id))
 
 
-def update_patient(session: Session, patient: Patient, *, actor_id: str) -> Patient:
+def update_patient(
+    session: Session, patient: Patient, *, actor_id: str, expected: Patient | None = None
+) -> Patient:
     """Change a patient's identity details (names, date of birth, record number).
+
+    Args:
+        session: the unit of work.
+        patient: the corrected details.
+        actor_id: who corrects them.
+        expected: the details as the user loaded them; when the stored ones differ, someone else
+            changed the patient meanwhile and the edit is refused instead of overwriting theirs.
 
     Returns:
         The patient as stored.
 
     Raises:
         NotFoundError: no such patient.
+        ConflictError: the stored details no longer match ``expected``.
     """
     row = get_row(session, patient.id)
     before = to_domain(row)
+    if expected is not None and before != expected:
+        last = audit.list_events(session, entity="patient", entity_id=patient.id, limit=1)
+        who = last[0].actor_id if last else "another clinician"
+        clinician = session.get(ClinicianRow, who)
+        raise ConflictError(
+            "patient record", patient.id, clinician.name if clinician else who, row.updated_at, 0, 0
+        )
     row.family_name = patient.family_name
     row.given_names = patient.given_names
     row.date_of_birth = patient.date_of_birth

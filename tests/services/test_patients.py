@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from clinic_app.domain.enums import DeliveryMode, VisitStatus
 from clinic_app.domain.model import Delivery
 from clinic_app.services import patients, records, visits
 from clinic_app.services.clinic import open_clinic
-from clinic_app.services.errors import StorageError, ValidationFailed
+from clinic_app.services.errors import ConflictError, StorageError, ValidationFailed
 from clinic_app.storage import database
 from clinic_app.storage.database import Database
 
@@ -140,3 +141,19 @@ def test_first_start_creates_the_default_folder(monkeypatch: pytest.MonkeyPatch,
     finally:
         db.dispose()
     assert db.sqlite_path is not None and db.sqlite_path.stat().st_size > 0
+
+
+def test_correcting_a_patient_changed_elsewhere_is_a_conflict(clinic: Database) -> None:
+    """Two workstations edit the same patient: the second correction is refused and the first stands."""
+    loaded = patients.open_patient(clinic, PATIENT).patient
+    first = dataclasses.replace(loaded, record_number="RR-104A")
+    patients.update_patient(clinic, first, expected=loaded, actor_id=CLINICIAN, today=TODAY)
+    second = dataclasses.replace(loaded, family_name="Ni Bhriain")
+    with pytest.raises(
+        ConflictError, match="patient record was changed on another workstation by Alex Byrne"
+    ):
+        patients.update_patient(clinic, second, expected=loaded, actor_id=CLINICIAN, today=TODAY)
+    stored = patients.open_patient(clinic, PATIENT).patient
+    assert (stored.family_name, stored.record_number) == ("Ní Bhriain", "RR-104A")
+    event = records.list_audit_events(clinic, entity="patient", entity_id=PATIENT)[0]
+    assert (event.before["record_number"], event.after["record_number"]) == ("RR-104", "RR-104A")

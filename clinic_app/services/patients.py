@@ -187,11 +187,21 @@ def add_clinician(
     """Create a clinician profile with a sign-off password.
 
     Raises:
-        ValidationFailed: missing name.
-        StorageError: id taken or password too short.
+        ValidationFailed: missing name or a password that is too short.
+        StorageError: the id is taken.
     """
+    problems = []
     if not name.strip():
-        raise ValidationFailed([FieldError("clinician.name", "The clinician's name is required.")])
+        problems.append(FieldError("clinician.name", "The clinician's name is required."))
+    if len(password) < clinicians.MIN_PASSWORD_LENGTH:
+        problems.append(
+            FieldError(
+                "clinician.password",
+                f"A sign-off password needs at least {clinicians.MIN_PASSWORD_LENGTH} characters.",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
     clinician = Clinician(
         ClinicianId(clinician_id or new_id("C")), name.strip(), profession.strip(), registration.strip()
     )

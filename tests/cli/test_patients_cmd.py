@@ -71,7 +71,7 @@ def test_search_by_date_of_birth_and_words(clinic_url: str, capsys: pytest.Captu
 def test_add_clinician_reads_the_password_from_stdin(
     clinic_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A piped password creates the profile, which is then listed; a short one is refused with exit 1."""
+    """A piped password creates the profile, which is then listed; a short one is invalid input (exit 2)."""
     monkeypatch.setattr(sys, "stdin", io.StringIO("long enough pass\n"))
     assert main(["clinicians", "add", "Alex Byrne", "--id", "C-9", "--registration", "PH-1"]) == 0
     assert "Added clinician Alex Byrne (C-9)." in capsys.readouterr().out
@@ -80,7 +80,7 @@ def test_add_clinician_reads_the_password_from_stdin(
         "C-9            Alex Byrne — Pelvic-health physiotherapist PH-1"
     )
     monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
-    assert main(["clinicians", "add", "Sam Lee"]) == 1
+    assert main(["clinicians", "add", "Sam Lee"]) == 2
     assert "at least 8 characters" in capsys.readouterr().err
 
 

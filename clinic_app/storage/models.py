@@ -72,6 +72,15 @@ class PatientRow(Base):
         back_populates="patient", order_by="VisitRow.visit_date", cascade="save-update, merge"
     )
 
+    __table_args__ = (
+        # Search by name or record number on active patients: the searched key, then the sort keys
+        # (migration 0003 explains the choice).
+        Index("ix_patients_search_family", "archived", "family_key", "given_key", "id"),
+        Index("ix_patients_search_given", "archived", "given_key", "family_key", "id"),
+        Index("ix_patients_search_record", "archived", "record_key", "family_key", "given_key", "id"),
+        Index("ix_patients_search_id", "archived", "id", "family_key", "given_key"),
+    )
+
     def refresh_keys(self) -> None:
         """Recompute the search keys from the names and record number (call after any edit)."""
         self.family_key = search_key(self.family_name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from clinic_app.domain.enums import DeliveryMode, PerinealTrauma
@@ -281,7 +281,7 @@ def search_query(text: str, *, include_archived: bool = False, limit: int = 50) 
                 )
             )
     if not include_archived:
-        query = query.where(PatientRow.archived.is_(False))
+        query = query.where(PatientRow.archived == false())
     return query.order_by(PatientRow.family_key, PatientRow.given_key, PatientRow.id).limit(limit)
 
 

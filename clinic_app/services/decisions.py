@@ -28,7 +28,7 @@ from clinic_app.storage.records import DecisionInput
 
 def propose(db: Database, visit_id: str, *, protocol: Protocol | None = None) -> Decision:
     """Return the readiness engine's proposal for a stored visit (nothing is written)."""
-    with db.sessions.begin() as session:
+    with db.reads.begin() as session:
         record = record_in_session(session, visit_id)
     return assess(record, protocol)
 
@@ -115,5 +115,5 @@ def record_decision(
 
 def list_decisions(db: Database, visit_id: str) -> list[DecisionEntry]:
     """Return the decisions recorded for a visit, oldest first (the last one is current)."""
-    with db.sessions.begin() as session:
+    with db.reads.begin() as session:
         return records.list_decisions(session, visit_id)

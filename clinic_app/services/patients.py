@@ -142,7 +142,7 @@ def search_patients(
     db: Database, text: str = "", *, include_archived: bool = False, limit: int = 50
 ) -> list[Patient]:
     """Find patients by name, date of birth (YYYY-MM-DD), record number or id prefix."""
-    with db.sessions.begin() as session:
+    with db.reads.begin() as session:
         return patients.search_patients(session, text, include_archived=include_archived, limit=limit)
 
 
@@ -152,7 +152,7 @@ def open_patient(db: Database, patient_id: str) -> PatientFile:
     Raises:
         NotFoundError: no such patient.
     """
-    with db.sessions.begin() as session:
+    with db.reads.begin() as session:
         patient = patients.get_patient(session, patient_id)
         deliveries = tuple(patients.list_deliveries(session, patient_id))
         visit_list = tuple(visits.list_visits(session, patient_id))
@@ -214,5 +214,5 @@ def add_clinician(
 
 def list_clinicians(db: Database) -> list[Clinician]:
     """Return the active clinician profiles, by name."""
-    with db.sessions.begin() as session:
+    with db.reads.begin() as session:
         return clinicians.list_clinicians(session)

@@ -34,7 +34,7 @@ def record_report(
 
 def list_reports(db: Database, visit_id: str) -> list[ReportEntry]:
     """Return the reports issued for a visit, oldest first."""
-    with db.sessions.begin() as session:
+    with db.reads.begin() as session:
         return records.list_reports(session, visit_id)
 
 
@@ -42,5 +42,5 @@ def list_audit_events(
     db: Database, *, entity: str | None = None, entity_id: str | None = None, limit: int = 500
 ) -> list[AuditEntry]:
     """Return audit events, newest first, optionally for one record."""
-    with db.sessions.begin() as session:
+    with db.reads.begin() as session:
         return audit.list_events(session, entity=entity, entity_id=entity_id, limit=limit)

@@ -81,7 +81,7 @@ def create_visit(
 
 def get_visit(db: Database, visit_id: str) -> Visit:
     """Return one visit with its results and current version."""
-    with db.sessions.begin() as session:
+    with db.reads.begin() as session:
         return visits.get_visit(session, visit_id)
 
 
@@ -198,5 +198,5 @@ def record_in_session(session: Session, visit_id: str) -> VisitRecord:
 
 def load_visit_record(db: Database, visit_id: str) -> VisitRecord:
     """Return everything the readiness engine and the reports need about one visit."""
-    with db.sessions.begin() as session:
+    with db.reads.begin() as session:
         return record_in_session(session, visit_id)

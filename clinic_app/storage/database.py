@@ -27,6 +27,8 @@ DATABASE_URL_ENV = "CLINIC_APP_DATABASE_URL"
 DATABASE_PASSWORD_ENV = "CLINIC_APP_DATABASE_PASSWORD"
 """Environment variable holding a PostgreSQL password, so the saved URL never contains one."""
 DEFAULT_FILE_NAME = "clinic.sqlite3"
+READ_ONLY_OPTION = "runready_read_only"
+"""Execution option marking the engine behind :attr:`Database.reads`."""
 BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite connection waits for another workstation's write to finish before failing."""
 
@@ -37,13 +39,17 @@ class Database:
 
     Attributes:
         engine: the SQLAlchemy engine (one per process).
-        sessions: use ``with db.sessions.begin() as session:`` for one user action.
+        sessions: use ``with db.sessions.begin() as session:`` for one user action that may write.
         url: the URL actually used, password hidden when shown.
+        reads: the same for an action that only reads (search, open a patient, lists). On SQLite it
+            starts a plain deferred transaction that cannot write (``PRAGMA query_only``), so it is
+            cheaper and never waits behind another workstation's save.
     """
 
     engine: Engine
     sessions: sessionmaker[Session]
     url: URL
+    reads: sessionmaker[Session]
 
     @property
     def is_sqlite(self) -> bool:
@@ -143,7 +149,8 @@ def open_database(
         kwargs["pool_pre_ping"] = True
         engine = create_engine(resolved, **kwargs)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    return Database(engine=engine, sessions=sessions, url=resolved)
+    reads = sessionmaker(engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
+    return Database(engine=engine, sessions=sessions, url=resolved, reads=reads)
 
 
 def _use_wal(cursor: sqlite3.Cursor) -> None:
@@ -186,6 +193,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front, so a transaction never fails half-way when it
-        # turns from reading to writing while another workstation writes; readers are not blocked (WAL).
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = bool(connection.get_execution_options().get(READ_ONLY_OPTION))
+        state = connection.connection.info
+        if state.get(READ_ONLY_OPTION, False) != read_only:
+            connection.exec_driver_sql(f"PRAGMA query_only = {int(read_only)}")
+            state[READ_ONLY_OPTION] = read_only
+        # A writing action takes the write lock up front (IMMEDIATE), so it never fails half-way when
+        # it turns from reading to writing while another workstation writes. A reading action uses a
+        # deferred BEGIN: in WAL mode it reads a consistent snapshot without any lock.
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,29 @@ def test_rolled_back_ddl_leaves_no_table(tmp_path: Path) -> None:
         tables = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).all()
     assert tables == []
     db.dispose()
+
+
+def test_read_sessions_cannot_write_and_do_not_wait_for_writers(tmp_path: Path) -> None:
+    """A read-only action reads committed data during another save without waiting, and cannot write."""
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    writer, reader = open_database(url), open_database(url)
+    migrate(writer.engine)
+    with writer.sessions.begin() as busy:
+        busy.execute(
+            text(
+                "INSERT INTO clinicians (id, name, profession, registration, password_hash, active, "
+                "created_at) VALUES ('C-1', 'Alex', '', '', 'x', 1, '2026-11-02 09:00:00')"
+            )
+        )
+        started = time.monotonic()
+        with reader.reads.begin() as session:
+            seen = session.execute(text("SELECT count(*) FROM clinicians")).scalar()
+        waited = time.monotonic() - started
+    assert seen == 0 and waited < 1.0
+    with pytest.raises(Exception, match="readonly"), reader.reads.begin() as session:
+        session.execute(text("DELETE FROM clinicians"))
+    with reader.sessions.begin() as session:
+        assert session.execute(text("SELECT count(*) FROM clinicians")).scalar() == 1
+        session.execute(text("UPDATE clinicians SET name = 'Alex Byrne'"))
+    writer.dispose()
+    reader.dispose()

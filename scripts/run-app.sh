@@ -7,5 +7,5 @@ source "$REPO/scripts/_setup.sh"
 
 install_debian_packages "${QT_DEB_PACKAGES[@]}"
 make_venv app
-"$REPO/.venv/bin/python" -m clinic_app demo --if-empty
+"$REPO/.venv/bin/python" -m clinic_app demo   # builds the demo clinic once; later runs keep it
 exec "$REPO/.venv/bin/python" -m clinic_app "$@"

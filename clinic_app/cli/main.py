@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import sys
 from collections.abc import Callable, Sequence
 
@@ -16,6 +17,7 @@ import clinic_app
 
 COMMAND_MODULES: tuple[str, ...] = (
     "clinic_app.cli.forms_cmd",
+    "clinic_app.cli.overview_cmd",
     "clinic_app.cli.validate_cmd",
     "clinic_app.cli.backup_cmd",
     "clinic_app.cli.assess_cmd",
@@ -58,11 +60,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _start_default(parser: argparse.ArgumentParser) -> int:
-    """Start the desktop app when it is installed in this build, else print the help."""
-    try:
+    """Start the desktop app when this build has one, else show the clinic overview.
+
+    Until the desktop window is written, ``python -m clinic_app`` opens the clinic database (creating
+    and migrating it on first start) and prints the overview, so the README's run command shows the
+    demo clinic at work.
+    """
+    if importlib.util.find_spec("clinic_app.ui") is not None:
         gui = importlib.import_module("clinic_app.ui.app")
-    except ModuleNotFoundError:
-        parser.print_help()
-        return 0
-    result: int = gui.run()
-    return result
+        result: int = gui.run()
+        return result
+    return handler_for(parser, ["overview"])
+
+
+def handler_for(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Parse ``argv`` with ``parser`` and run the chosen sub-command's handler."""
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    return handler(args)

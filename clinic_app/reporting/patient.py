@@ -90,8 +90,9 @@ class PatientReportRenderer(ReportRenderer):
 
     def passed(self) -> list[Flowable]:
         """Return the checks she passed, in her words."""
-        # A check without patient wording (e.g. T2, a rule about the protocol itself) is for the clinician only.
-        items = list(dict.fromkeys(check.patient_text for check in self.data.decision.passed if check.patient_text))
+        # A check without patient wording (T2, a rule about the protocol itself) is for the clinician only.
+        passed = self.data.decision.passed
+        items = list(dict.fromkeys(check.patient_text for check in passed if check.patient_text))
         if not items:
             return [
                 self.heading(self.words.text("passed_heading")),

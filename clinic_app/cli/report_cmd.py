@@ -1,6 +1,7 @@
 """``report``: print a visit's patient report, clinician summary or referral letter as a PDF.
 
-``--visit ID`` prints a stored visit with the clinician's recorded decision; ``--from-file`` prints
+``--visit ID`` prints a stored visit with the clinician's recorded decision and keeps a report record
+(kind, file name, SHA-256, issuer) in the clinic database; ``--from-file`` prints
 a ``runready-visit/1`` file (no database) with the engine's proposal, marked as awaiting the
 clinician. ``--batch DIR`` prints every visit file of a folder into ``--out`` (a folder) on worker
 processes, with progress on stderr. Exit codes: 0 written, 1 a storage or file problem, 2 invalid
@@ -21,6 +22,9 @@ from clinic_app.assessment import FormCatalogue, FormSpecError, check_visit_docu
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.readiness.protocol import Protocol, ProtocolError, default_protocol, load_protocol
 from clinic_app.reporting import ReferralNotNeededError, ReportKind, SettingsError
+from clinic_app.services.clinic import open_clinic
+from clinic_app.services.errors import NotFoundError, StorageError
+from clinic_app.services.records import record_report
 from clinic_app.services.reports import (
     BatchItem,
     ReportSettings,
@@ -29,6 +33,7 @@ from clinic_app.services.reports import (
     build_stored_report,
     load_report_settings,
 )
+from clinic_app.services.visits import get_visit
 
 _DATABASE_HELP = "database URL (default: CLINIC_APP_DATABASE_URL, then the per-user clinic file)"
 
@@ -69,6 +74,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--page-size", choices=("A4", "Letter"), help="override the layout's page size")
     parser.add_argument("--protocol", type=Path, metavar="FILE", help="a clinic's own protocol file (TOML)")
     parser.add_argument("--database", metavar="URL", help=_DATABASE_HELP)
+    parser.add_argument(
+        "--clinician",
+        metavar="ID",
+        help="clinician issuing a stored visit's report, kept in its report record (default: the visit's)",
+    )
     parser.add_argument(
         "--today",
         type=_date,
@@ -138,18 +148,7 @@ def read_visit_file(path: Path, forms: FormCatalogue, today: dt.date | None) -> 
 
 
 def _stored(args: argparse.Namespace, kind: ReportKind, settings: ReportSettings) -> int:
-    """Print a stored visit with its recorded decision."""
-    try:
-        # Imported on use: file-based reports need no database layer.
-        from clinic_app.services.clinic import open_clinic
-        from clinic_app.services.errors import NotFoundError, StorageError
-    except ImportError:
-        print(
-            "Stored visits cannot be printed by this build (no clinic database support); "
-            "use --from-file with an exported visit.",
-            file=sys.stderr,
-        )
-        return 1
+    """Print a stored visit with its recorded decision and keep a report record (SHA-256) of the file."""
     try:
         db = open_clinic(args.database)
     except StorageError as exc:
@@ -157,6 +156,11 @@ def _stored(args: argparse.Namespace, kind: ReportKind, settings: ReportSettings
         return 1
     try:
         pdf = build_stored_report(db, args.visit, kind, settings=settings, printed_on=args.today)
+        written = _write(args.out, pdf)
+        if written == 0:
+            issuer = args.clinician or get_visit(db, args.visit).clinician_id
+            record_report(db, args.visit, kind=kind.value, content=pdf, file_name=args.out.name, actor_id=issuer)
+        return written
     except NotFoundError:
         print(f"No visit with id '{args.visit}' in the clinic database.", file=sys.stderr)
         return 2
@@ -168,7 +172,6 @@ def _stored(args: argparse.Namespace, kind: ReportKind, settings: ReportSettings
         return 1
     finally:
         db.dispose()
-    return _write(args.out, pdf)
 
 
 def _batch(

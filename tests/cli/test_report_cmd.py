@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import shutil
 from pathlib import Path
@@ -11,6 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from clinic_app.cli import report_cmd
+from clinic_app.services.clinic import open_clinic
+from clinic_app.services.demo import build_demo
+from clinic_app.services.records import list_reports
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "tests" / "readiness" / "scenarios"
@@ -118,10 +122,7 @@ def test_batch_prints_every_visit_file_of_a_folder(
 
 
 def test_stored_demo_visit_prints_with_the_recorded_decision(tmp_path: Path) -> None:
-    """A visit of the demo clinic prints from the database with its clinician's recorded decision."""
-    from clinic_app.services.clinic import open_clinic
-    from clinic_app.services.demo import build_demo
-
+    """A stored demo visit prints with its clinician's recorded decision and leaves a report record."""
     database = f"sqlite:///{tmp_path / 'clinic.db'}"
     db = open_clinic(database)
     try:
@@ -134,3 +135,10 @@ def test_stored_demo_visit_prints_with_the_recorded_decision(tmp_path: Path) -> 
     assert "Hannah Schmidt-Okafor" in text
     assert "changed the proposal" in text  # the demo clinician overrode O1 with a reason
     assert "No clinician decision recorded" not in text
+    db = open_clinic(database)
+    try:
+        (entry,) = list_reports(db, "V-0005-1")
+    finally:
+        db.dispose()
+    assert entry.kind == "clinician" and entry.file_name == "summary.pdf"
+    assert entry.sha256 == hashlib.sha256(out.read_bytes()).hexdigest()

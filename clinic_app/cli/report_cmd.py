@@ -159,7 +159,9 @@ def _stored(args: argparse.Namespace, kind: ReportKind, settings: ReportSettings
         written = _write(args.out, pdf)
         if written == 0:
             issuer = args.clinician or get_visit(db, args.visit).clinician_id
-            record_report(db, args.visit, kind=kind.value, content=pdf, file_name=args.out.name, actor_id=issuer)
+            record_report(
+                db, args.visit, kind=kind.value, content=pdf, file_name=args.out.name, actor_id=issuer
+            )
         return written
     except NotFoundError:
         print(f"No visit with id '{args.visit}' in the clinic database.", file=sys.stderr)

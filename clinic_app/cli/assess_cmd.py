@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from clinic_app.assessment import FormCatalogue, FormSpecError, check_visit_document, load_forms
+from clinic_app.assessment import FormSpecError, load_forms
+from clinic_app.cli.visitinput import read_visit_file
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.readiness.decision import Decision, Finding, Plan
 from clinic_app.readiness.engine import assess
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     except (FormSpecError, OSError) as exc:
         print(f"Cannot read the assessment forms: {exc}", file=sys.stderr)
         return 1
-    record = _read_record(args.file, forms, args.today)
+    record = read_visit_file(args.file, forms, args.today, refusal="no recommendation was made")
     if record is None:
         return 2
     decision = assess(record, protocol)
@@ -72,26 +73,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render_text(record, decision, protocol))
     return 0
-
-
-def _read_record(path: Path, forms: FormCatalogue, today: dt.date | None) -> VisitRecord | None:
-    """Read and validate the visit file; print errors to stderr and return None when invalid."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a UTF-8 text file"
-        print(f"{path}: cannot read the file ({reason})", file=sys.stderr)
-        return None
-    except (json.JSONDecodeError, RecursionError):
-        print(f"{path}: not a valid JSON file", file=sys.stderr)
-        return None
-    record, errors = check_visit_document(data, forms, today)
-    if record is None or errors:
-        for error in errors:
-            print(f"{error.path}: {error.message}", file=sys.stderr)
-        print(f"{len(errors)} problem(s) in {path}: no recommendation was made.", file=sys.stderr)
-        return None
-    return record
 
 
 def render_text(record: VisitRecord, decision: Decision, protocol: Protocol) -> str:

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
-from clinic_app.assessment import FormCatalogue, FormSpecError, check_visit_document, load_forms
-from clinic_app.domain.visitfile import VisitRecord
+from clinic_app.assessment import FormCatalogue, FormSpecError, load_forms
+from clinic_app.cli.visitinput import read_visit_file
 from clinic_app.readiness.protocol import Protocol, ProtocolError, default_protocol, load_protocol
 from clinic_app.reporting import ReferralNotNeededError, ReportKind, SettingsError
 from clinic_app.services.clinic import open_clinic
@@ -113,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if args.batch:
         return _batch(args, kind, settings, forms, protocol)
-    record = read_visit_file(args.from_file, forms, args.today)
+    record = read_visit_file(args.from_file, forms, args.today, refusal="no report was made")
     if record is None:
         return 2
     try:
@@ -125,26 +124,6 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     return _write(args.out, pdf)
-
-
-def read_visit_file(path: Path, forms: FormCatalogue, today: dt.date | None) -> VisitRecord | None:
-    """Read and validate a visit file; print every field error to stderr and return None if invalid."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a UTF-8 text file"
-        print(f"{path}: cannot read the file ({reason})", file=sys.stderr)
-        return None
-    except (json.JSONDecodeError, RecursionError):
-        print(f"{path}: not a valid JSON file", file=sys.stderr)
-        return None
-    record, errors = check_visit_document(data, forms, today)
-    if record is None or errors:
-        for error in errors:
-            print(f"{error.path}: {error.message}", file=sys.stderr)
-        print(f"{len(errors)} problem(s) in {path}: no report was made.", file=sys.stderr)
-        return None
-    return record
 
 
 def _stored(args: argparse.Namespace, kind: ReportKind, settings: ReportSettings) -> int:
@@ -188,7 +167,7 @@ def _batch(
     items: list[BatchItem] = []
     invalid = 0
     for path in files:
-        record = read_visit_file(path, forms, args.today)
+        record = read_visit_file(path, forms, args.today, refusal="no report was made")
         if record is None:
             invalid += 1
             continue

@@ -8,13 +8,13 @@ the output needs the field and the fix, not the stack.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from clinic_app.assessment.spec import FormSpecError, load_forms
 from clinic_app.assessment.validate import check_visit_document
+from clinic_app.cli.visitinput import UnreadableFileError, load_json_file
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -36,16 +36,9 @@ def run(args: argparse.Namespace) -> int:
     """Validate the file named in ``args.file`` and print the outcome."""
     path: Path = args.file
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a UTF-8 text file"
-        print(f"{path}: cannot read the file ({reason})", file=sys.stderr)
-        return 2
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        print(f"{path}: not a valid JSON file{where}", file=sys.stderr)
+        data = load_json_file(path)
+    except UnreadableFileError as exc:
+        print(exc, file=sys.stderr)
         return 2
     try:
         forms = load_forms()

@@ -79,7 +79,7 @@ def test_overridden_outcome_says_the_clinician_changed_it() -> None:
 def test_retest_date_is_computed_from_the_visit() -> None:
     """The re-test date is the visit date plus the decision's re-test interval."""
     text = pdf_text(rendered(Status.NOT_READY_FUNCTION, ReportKind.PATIENT))
-    assert "8 Oct 2026 (about 4 weeks from today)" in text
+    assert "8 Oct 2026 (about 4 weeks after this visit)" in text
 
 
 def test_advice_exercises_are_listed() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clinic_app.domain.enums import VisitStatus
 from clinic_app.domain.errors import FieldError
 from clinic_app.domain.ids import ClinicianId, PatientId
 from clinic_app.domain.model import Clinician, Delivery, Patient
@@ -17,7 +16,7 @@ from clinic_app.services.clinic import new_id
 from clinic_app.services.dto import PatientFile, VisitSummary
 from clinic_app.services.errors import ValidationFailed
 from clinic_app.storage import clinicians, patients, records, visits
-from clinic_app.storage.database import Database
+from clinic_app.storage.database import Database, Session
 
 
 def _check_identity(patient: Patient, delivery: Delivery | None, today: dt.date) -> None:
@@ -153,16 +152,28 @@ def open_patient(db: Database, patient_id: str) -> PatientFile:
         NotFoundError: no such patient.
     """
     with db.reads.begin() as session:
-        patient = patients.get_patient(session, patient_id)
-        deliveries = tuple(patients.list_deliveries(session, patient_id))
-        visit_list = tuple(visits.list_visits(session, patient_id))
-        names = {c.id: c.name for c in clinicians.list_clinicians(session)}
-        finals = records.final_statuses(session, [v.id for v in visit_list])
+        return patient_file(session, patient_id)
+
+
+def patient_file(session: Session, patient_id: str) -> PatientFile:
+    """Assemble an open patient's file inside a session (see :func:`open_patient`).
+
+    Every part is read as plain columns (no ORM rows): the patient, her deliveries, her visits and
+    all their values in one query, the active clinicians' names and the visits' final statuses.
+
+    Raises:
+        NotFoundError: no such patient.
+    """
+    patient = patients.get_patient_columns(session, patient_id)
+    deliveries = tuple(patients.list_deliveries(session, patient_id))
+    visit_list = tuple(visits.list_visits(session, patient_id))
+    names = clinicians.active_names(session)
+    finals = records.final_statuses(session, [v.id for v in visit_list])
     summaries = tuple(
         VisitSummary(
             v.id,
             v.visit_date,
-            VisitStatus(v.status),
+            v.status,
             v.version,
             names.get(v.clinician_id, v.clinician_id),
             v.amends,

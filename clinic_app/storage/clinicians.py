@@ -94,6 +94,14 @@ def list_clinicians(session: Session) -> list[Clinician]:
     return [to_domain(row) for row in rows]
 
 
+def active_names(session: Session) -> dict[str, str]:
+    """Return the name of every active clinician by id (what visit lists show)."""
+    return {row.id: row.name for row in session.execute(_ACTIVE_NAMES)}
+
+
+_ACTIVE_NAMES = select(ClinicianRow.id, ClinicianRow.name).where(ClinicianRow.active.is_(True))
+
+
 def verify_password(session: Session, clinician_id: str, password: str) -> Clinician:
     """Check a clinician's password and return the clinician.
 

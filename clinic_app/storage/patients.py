@@ -7,9 +7,10 @@ writes an audit event in the same session. Patients are archived, never deleted.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy import ColumnElement, Date, Integer, Select, String, and_, bindparam, false, or_, select
 from sqlalchemy.orm import Session
 
 from clinic_app.domain.enums import DeliveryMode, PerinealTrauma
@@ -222,10 +223,15 @@ def add_delivery(
 
 def list_deliveries(session: Session, patient_id: str) -> list[Delivery]:
     """Return every delivery of a patient, oldest first."""
-    rows = session.scalars(
-        select(DeliveryRow).where(DeliveryRow.patient_id == patient_id).order_by(DeliveryRow.delivery_date)
-    )
-    return [delivery_to_domain(row) for row in rows]
+    rows = session.execute(_DELIVERIES, {"patient_id": patient_id})
+    return [Delivery(day, DeliveryMode(mode), PerinealTrauma(trauma), n) for day, mode, trauma, n in rows]
+
+
+_DELIVERIES = (
+    select(DeliveryRow.delivery_date, DeliveryRow.mode, DeliveryRow.perineal_trauma, DeliveryRow.parity)
+    .where(DeliveryRow.patient_id == bindparam("patient_id"))
+    .order_by(DeliveryRow.delivery_date)
+)
 
 
 def latest_delivery(
@@ -239,6 +245,21 @@ def latest_delivery(
         query.order_by(DeliveryRow.delivery_date.desc(), DeliveryRow.id.desc()).limit(1)
     ).first()
     return None if row is None else delivery_to_domain(row)
+
+
+_PATIENT_COLUMNS = (
+    PatientRow.id,
+    PatientRow.family_name,
+    PatientRow.given_names,
+    PatientRow.date_of_birth,
+    PatientRow.record_number,
+    PatientRow.archived,
+)
+"""The columns a domain :class:`Patient` is built from (searches and lists read only these)."""
+_Ts = TypeVarTuple("_Ts")
+PatientColumns = Select[str, str, str, dt.date, str, bool]
+"""A select of the :data:`_PATIENT_COLUMNS`."""
+_SEARCH_ORDER = (PatientRow.family_key, PatientRow.given_key, PatientRow.id)
 
 
 def search_query(text: str, *, include_archived: bool = False, limit: int = 50) -> Select[PatientRow]:
@@ -257,7 +278,11 @@ def search_query(text: str, *, include_archived: bool = False, limit: int = 50) 
     Returns:
         A select statement of patient rows ordered by family name, given names and id.
     """
-    query = select(PatientRow)
+    return _filtered(select(PatientRow), text, include_archived, limit)
+
+
+def _filtered(query: Select[*_Ts], text: str, include_archived: bool, limit: int) -> Select[*_Ts]:
+    """Add the search conditions for ``text``, the archive filter, the order and the limit."""
     stripped = text.strip()
     try:
         born = dt.date.fromisoformat(stripped)
@@ -282,7 +307,7 @@ def search_query(text: str, *, include_archived: bool = False, limit: int = 50) 
             )
     if not include_archived:
         query = query.where(PatientRow.archived == false())
-    return query.order_by(PatientRow.family_key, PatientRow.given_key, PatientRow.id).limit(limit)
+    return query.order_by(*_SEARCH_ORDER).limit(limit)
 
 
 def _word_matches(word: str) -> ColumnElement[bool]:
@@ -296,11 +321,82 @@ def _word_matches(word: str) -> ColumnElement[bool]:
     )
 
 
+def _cached_search(by_birth: bool, include_archived: bool) -> PatientColumns:
+    """The statement of a one-word or date-of-birth search, built once with bound parameters.
+
+    Searches are the app's most frequent query; reusing one statement object skips rebuilding the
+    expression tree, and SQLAlchemy then finds its compiled form in the cache straight away.
+    """
+    key = (by_birth, include_archived)
+    found = _SEARCHES.get(key)
+    if found is None:
+        query = select(*_PATIENT_COLUMNS)
+        if by_birth:
+            query = query.where(PatientRow.date_of_birth == bindparam("born", type_=Date()))
+        else:
+            word, upper = bindparam("word", type_=String()), bindparam("upper", type_=String())
+            id_word, id_upper = bindparam("id_word", type_=String()), bindparam("id_upper", type_=String())
+            query = query.where(
+                or_(
+                    and_(PatientRow.family_key >= word, PatientRow.family_key < upper),
+                    and_(PatientRow.given_key >= word, PatientRow.given_key < upper),
+                    and_(PatientRow.record_key >= word, PatientRow.record_key < upper),
+                    and_(PatientRow.id >= id_word, PatientRow.id < id_upper),
+                )
+            )
+        if not include_archived:
+            query = query.where(PatientRow.archived == false())
+        found = _SEARCHES[key] = query.order_by(*_SEARCH_ORDER).limit(bindparam("limit", type_=Integer()))
+    return found
+
+
+_SEARCHES: dict[tuple[bool, bool], PatientColumns] = {}
+
+
+def _patient(row: Sequence[Any]) -> Patient:
+    """Build a domain patient from the :data:`_PATIENT_COLUMNS` of one row."""
+    return Patient(PatientId(row[0]), row[1], row[2], row[3], row[4], row[5])
+
+
 def search_patients(
     session: Session, text: str, *, include_archived: bool = False, limit: int = 50
 ) -> list[Patient]:
     """Return patients matching ``text`` (see :func:`search_query`); empty text lists everyone."""
-    return [
-        to_domain(row)
-        for row in session.scalars(search_query(text, include_archived=include_archived, limit=limit))
-    ]
+    stripped = text.strip()
+    try:
+        born = dt.date.fromisoformat(stripped)
+    except ValueError:
+        born = None
+    key = "" if born is not None else search_key(stripped)
+    if born is not None:
+        rows = session.execute(_cached_search(True, include_archived), {"born": born, "limit": limit})
+    elif key and " " not in key:
+        upper_key = key.upper()
+        params = {
+            "word": key,
+            "upper": prefix_upper_bound(key),
+            "id_word": upper_key,
+            "id_upper": prefix_upper_bound(upper_key),
+            "limit": limit,
+        }
+        rows = session.execute(_cached_search(False, include_archived), params)
+    else:
+        rows = session.execute(_filtered(select(*_PATIENT_COLUMNS), text, include_archived, limit))
+    return [_patient(row) for row in rows]
+
+
+def get_patient_columns(session: Session, patient_id: str) -> Patient:
+    """Return one patient (archived or not), reading only the columns a :class:`Patient` needs.
+
+    Unlike :func:`get_patient` it loads no ORM row, for read-only actions that only show her.
+
+    Raises:
+        NotFoundError: no such patient.
+    """
+    row = session.execute(_BY_ID, {"patient_id": patient_id}).first()
+    if row is None:
+        raise NotFoundError("patient", patient_id)
+    return _patient(row)
+
+
+_BY_ID = select(*_PATIENT_COLUMNS).where(PatientRow.id == bindparam("patient_id"))

@@ -7,6 +7,7 @@ boolean, a whole number and a decimal never turn into one another.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -39,7 +40,12 @@ def _json_value(value: Value) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+_SCALARS = frozenset({bool, int, float, str})
+
+
 def _domain_value(raw: Any) -> Value:
+    if type(raw) in _SCALARS:  # the common case, checked first: a patient file holds thousands
+        return raw  # type: ignore[no-any-return]
     if isinstance(raw, list):
         return tuple(str(item) for item in raw)
     if isinstance(raw, bool | int | float | str):
@@ -62,13 +68,67 @@ def results_of(row: VisitRow) -> Results:
     return Results(data)
 
 
-def results_by_visit(rows: Iterable[Sequence[Any]]) -> dict[str, Results]:
-    """Group ``(visit_id, field_path, side, value)`` rows into each visit's results."""
+def results_of_values(stored: Mapping[str, Any]) -> Results:
+    """Return the domain results of stored JSON values by path (as :func:`results_of` reads them)."""
+    return Results({FieldPath(path): _domain_value(value) for path, value in stored.items()})
+
+
+def results_by_visit(rows: Iterable[Sequence[Any]], *, decode: bool = False) -> dict[str, Results]:
+    """Group ``(visit_id, field_path, side, value)`` rows into each visit's results.
+
+    Args:
+        rows: the stored values, in the order they were written.
+        decode: the values are the stored JSON text (read without the column type), not yet parsed.
+
+    Returns:
+        Each visit's results by visit id.
+    """
     grouped: dict[str, dict[FieldPath, Value]] = {}
     for visit_id, field_path, side, value in rows:
         path = f"{field_path}.{side}" if side else field_path
-        grouped.setdefault(visit_id, {})[FieldPath(path)] = _domain_value(value)
+        stored = json.loads(value) if decode else value
+        grouped.setdefault(visit_id, {})[FieldPath(path)] = _domain_value(stored)
     return {visit_id: Results(data) for visit_id, data in grouped.items()}
+
+
+def new_result_rows(
+    visit_id: str, results: Results, annotations: Annotations
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Return the ``result_values`` rows of a new visit's ``results`` and the audit image of them.
+
+    For a visit that has no stored values yet: the rows can then be written with one bulk INSERT
+    instead of one ORM object each.
+
+    Args:
+        visit_id: the new visit.
+        results: its values.
+        annotations: unit and method per field path.
+
+    Returns:
+        The rows (column → value) and the ``after`` image (path → stored JSON value).
+
+    Raises:
+        StorageError: a path is not a field path.
+    """
+    rows: list[dict[str, Any]] = []
+    after: dict[str, Any] = {}
+    for path, value in results.items():
+        field_path, side = split_path(path)
+        unit, method = annotations.get(field_path, ("", ""))
+        stored = _json_value(value)
+        rows.append(
+            {
+                "visit_id": visit_id,
+                "field_path": field_path,
+                "side": side,
+                "value": stored,
+                "value_number": _number(value),
+                "unit": unit,
+                "method": method,
+            }
+        )
+        after[path] = stored
+    return rows, after
 
 
 def apply_results(

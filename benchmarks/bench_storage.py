@@ -601,7 +601,7 @@ def _patient_file_in(session: Session, patient_id: str) -> PatientFile:
     return PatientFile(patient, deliveries, visit_list, summaries)
 
 
-def app_insert_visit(session: Session, job: SaveJob) -> Visit:
+def app_insert_visit(session: Session, job: SaveJob, notes: Mapping[str, tuple[str, str]]) -> Visit:
     """The repository statements of a save in an open session: checks, then the visit, values, audit."""
     visit_id, patient_id, values = job
     results = Results({FieldPath(path): value for path, value in values.items()})
@@ -611,9 +611,7 @@ def app_insert_visit(session: Session, job: SaveJob) -> Visit:
     visit = Visit(
         VisitId(visit_id), PatientId(patient_id), VISIT_DAY, ClinicianId(CLINICIAN_ID), results=results
     )
-    stored = repo_visits.add_visit(
-        session, visit, actor_id=CLINICIAN_ID, annotations=annotations_for(results)
-    )
+    stored = repo_visits.add_visit(session, visit, actor_id=CLINICIAN_ID, annotations=notes)
     session.flush()
     return stored
 
@@ -753,13 +751,14 @@ def _saves(db: Database, writer: sqlite3.Connection, clinic: Clinic, picks: list
             for n in range(RUNS + 10)
         ]
 
-    # Query view: the statements only, each run in its own write transaction, rolled back untimed.
+    # Query view: the statements only, each run in its own write transaction, rolled back untimed;
+    # validation and the units beside each value are worked out beforehand for both sides.
     session = db.sessions()
     notes = annotations_for(Results({FieldPath(p): v for p, v in complete_values(0).items()}))
 
     def app_query(job: SaveJob) -> Visit:
         session.connection()
-        return app_insert_visit(session, job)
+        return app_insert_visit(session, job, notes)
 
     def raw_query(job: SaveJob) -> Visit:
         raw_checks(writer, job)

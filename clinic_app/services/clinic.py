@@ -99,16 +99,29 @@ def annotations_for(results: Mapping[FieldPath, Value]) -> dict[str, tuple[str, 
     The unit is the field's declared unit, or the value of its unit field (the diastasis distances
     take theirs from ``diastasis.unit``); the method is the form's ``method`` value when it has one.
     """
-    catalogue = forms()
     out: dict[str, tuple[str, str]] = {}
     for path in results:
-        spec = catalogue.field_by_path(str(path))
-        if spec is None:
+        plan = _annotation_plan(str(path))
+        if plan is None:
             continue
-        unit = spec.unit
-        if spec.unit_field:
-            recorded = results.get(FieldPath(f"{spec.form_id}.{spec.unit_field}"))
+        field_path, unit, unit_path, method_path = plan
+        if unit_path is not None:
+            recorded = results.get(unit_path)
             unit = str(recorded) if isinstance(recorded, str) else ""
-        method = results.get(FieldPath(f"{spec.form_id}.method"))
-        out[spec.path] = (unit, str(method) if isinstance(method, str) else "")
+        method = results.get(method_path)
+        out[field_path] = (unit, str(method) if isinstance(method, str) else "")
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _annotation_plan(path: str) -> tuple[str, str, FieldPath | None, FieldPath] | None:
+    """Look a value path up in the forms once: its field, declared unit, unit field and method field.
+
+    A complete visit has over a hundred values, saved again and again; the form catalogue does not
+    change while the app runs (:func:`forms` is loaded once), so neither does the answer.
+    """
+    spec = forms().field_by_path(path)
+    if spec is None:
+        return None
+    unit_path = FieldPath(f"{spec.form_id}.{spec.unit_field}") if spec.unit_field else None
+    return spec.path, spec.unit, unit_path, FieldPath(f"{spec.form_id}.method")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeVarTuple
 
-from sqlalchemy import DateTime, MetaData, String, Text
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, MetaData, Select, String, Text
+from sqlalchemy.engine import Dialect, Result
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION: dict[str, str] = {
@@ -132,6 +133,29 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime()}
+
+
+_Ts = TypeVarTuple("_Ts")
+
+
+def read_rows(session: Session, statement: Select[*_Ts], params: Mapping[str, Any]) -> Result[*_Ts]:
+    """Run a plain column query on the session's connection, skipping the ORM's result handling.
+
+    For the frequent read queries (search, open a patient) that build domain objects from columns:
+    the ORM's execution path costs more than the query itself. Pending changes are flushed first,
+    as the ORM's autoflush would, so the query sees what the unit of work has done so far.
+
+    Args:
+        session: the unit of work.
+        statement: a select of columns (no ORM entities).
+        params: the bound parameters.
+
+    Returns:
+        The Core result.
+    """
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 def utcnow() -> dt.datetime:

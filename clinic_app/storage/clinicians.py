@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from clinic_app.domain.ids import ClinicianId
 from clinic_app.domain.model import Clinician
 from clinic_app.storage import audit
+from clinic_app.storage.base import read_rows
 from clinic_app.storage.errors import AuthenticationError, NotFoundError, StorageError
 from clinic_app.storage.models import ClinicianRow
 
@@ -96,7 +97,7 @@ def list_clinicians(session: Session) -> list[Clinician]:
 
 def active_names(session: Session) -> dict[str, str]:
     """Return the name of every active clinician by id (what visit lists show)."""
-    return {row.id: row.name for row in session.execute(_ACTIVE_NAMES)}
+    return {row.id: row.name for row in read_rows(session, _ACTIVE_NAMES, {}).all()}
 
 
 _ACTIVE_NAMES = select(ClinicianRow.id, ClinicianRow.name).where(ClinicianRow.active.is_(True))

@@ -44,12 +44,16 @@ class Database:
         reads: the same for an action that only reads (search, open a patient, lists). On SQLite it
             starts a plain deferred transaction that cannot write (``PRAGMA query_only``), so it is
             cheaper and never waits behind another workstation's save.
+        read_engine: on a SQLite file, the engine behind ``reads``: its own pool of connections,
+            set to ``query_only`` once when each connects, so a read never toggles the pragma on a
+            connection that a save used last. None when reads share ``engine``.
     """
 
     engine: Engine
     sessions: sessionmaker[Session]
     url: URL
     reads: sessionmaker[Session]
+    read_engine: Engine | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -65,6 +69,8 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled connection (call on quit and before replacing the file)."""
+        if self.read_engine is not None:
+            self.read_engine.dispose()
         self.engine.dispose()
 
 
@@ -145,6 +151,14 @@ def open_database(
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
         engine = create_engine(resolved, **kwargs)
         _configure_sqlite(engine)
+        if resolved.database and resolved.database != ":memory:" and not resolved.query.get("mode"):
+            # A file: reads get their own engine, configured read-only once per connection. (An
+            # in-memory database exists only on its engine's connection, so reads share it.)
+            read_engine = create_engine(resolved, **kwargs)
+            _configure_sqlite(read_engine, read_only=True)
+            reads = sessionmaker(read_engine, expire_on_commit=False)
+            sessions = sessionmaker(engine, expire_on_commit=False)
+            return Database(engine, sessions, resolved, reads, read_engine)
     else:
         kwargs["pool_pre_ping"] = True
         engine = create_engine(resolved, **kwargs)
@@ -174,8 +188,15 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
             time.sleep(0.02)
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    """Install the per-connection pragmas and explicit BEGIN on a SQLite engine."""
+def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
+    """Install the per-connection pragmas and explicit BEGIN on a SQLite engine.
+
+    Args:
+        engine: the engine to configure.
+        read_only: every connection of this engine only reads: ``PRAGMA query_only`` is set once
+            when it connects and each transaction is a deferred ``BEGIN``. Otherwise the
+            :data:`READ_ONLY_OPTION` execution option chooses per transaction.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -188,8 +209,18 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA foreign_keys = ON")
             _use_wal(cursor)
             cursor.execute("PRAGMA synchronous = FULL")
+            if read_only:
+                cursor.execute("PRAGMA query_only = 1")
         finally:
             cursor.close()
+
+    if read_only:
+
+        @event.listens_for(engine, "begin")
+        def _on_read_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN")
+
+        return
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

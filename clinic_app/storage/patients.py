@@ -17,7 +17,7 @@ from clinic_app.domain.enums import DeliveryMode, PerinealTrauma
 from clinic_app.domain.ids import PatientId
 from clinic_app.domain.model import Delivery, Patient
 from clinic_app.storage import audit
-from clinic_app.storage.base import prefix_upper_bound, search_key, utcnow
+from clinic_app.storage.base import prefix_upper_bound, read_rows, search_key, utcnow
 from clinic_app.storage.errors import ConflictError, NotFoundError, StorageError
 from clinic_app.storage.models import ClinicianRow, DeliveryRow, PatientRow
 
@@ -223,7 +223,7 @@ def add_delivery(
 
 def list_deliveries(session: Session, patient_id: str) -> list[Delivery]:
     """Return every delivery of a patient, oldest first."""
-    rows = session.execute(_DELIVERIES, {"patient_id": patient_id})
+    rows = read_rows(session, _DELIVERIES, {"patient_id": patient_id}).all()
     return [Delivery(day, DeliveryMode(mode), PerinealTrauma(trauma), n) for day, mode, trauma, n in rows]
 
 
@@ -238,13 +238,26 @@ def latest_delivery(
     session: Session, patient_id: str, *, on_or_before: dt.date | None = None
 ) -> Delivery | None:
     """Return the patient's most recent delivery (optionally the latest on or before a visit date)."""
-    query = select(DeliveryRow).where(DeliveryRow.patient_id == patient_id)
-    if on_or_before is not None:
-        query = query.where(DeliveryRow.delivery_date <= on_or_before)
-    row = session.scalars(
-        query.order_by(DeliveryRow.delivery_date.desc(), DeliveryRow.id.desc()).limit(1)
-    ).first()
-    return None if row is None else delivery_to_domain(row)
+    if on_or_before is None:
+        found = read_rows(session, _LATEST_DELIVERY, {"patient_id": patient_id}).first()
+    else:
+        params = {"patient_id": patient_id, "on_or_before": on_or_before}
+        found = read_rows(session, _LATEST_DELIVERY_BY, params).first()
+    if found is None:
+        return None
+    day, mode, trauma, parity = found
+    return Delivery(day, DeliveryMode(mode), PerinealTrauma(trauma), parity)
+
+
+_LATEST_DELIVERY = (
+    select(DeliveryRow.delivery_date, DeliveryRow.mode, DeliveryRow.perineal_trauma, DeliveryRow.parity)
+    .where(DeliveryRow.patient_id == bindparam("patient_id"))
+    .order_by(DeliveryRow.delivery_date.desc(), DeliveryRow.id.desc())
+    .limit(1)
+)
+_LATEST_DELIVERY_BY = _LATEST_DELIVERY.where(
+    DeliveryRow.delivery_date <= bindparam("on_or_before", type_=Date())
+)
 
 
 _PATIENT_COLUMNS = (
@@ -369,7 +382,7 @@ def search_patients(
         born = None
     key = "" if born is not None else search_key(stripped)
     if born is not None:
-        rows = session.execute(_cached_search(True, include_archived), {"born": born, "limit": limit})
+        rows = read_rows(session, _cached_search(True, include_archived), {"born": born, "limit": limit})
     elif key and " " not in key:
         upper_key = key.upper()
         params = {
@@ -379,10 +392,10 @@ def search_patients(
             "id_upper": prefix_upper_bound(upper_key),
             "limit": limit,
         }
-        rows = session.execute(_cached_search(False, include_archived), params)
+        rows = read_rows(session, _cached_search(False, include_archived), params)
     else:
-        rows = session.execute(_filtered(select(*_PATIENT_COLUMNS), text, include_archived, limit))
-    return [_patient(row) for row in rows]
+        rows = read_rows(session, _filtered(select(*_PATIENT_COLUMNS), text, include_archived, limit), {})
+    return [_patient(row) for row in rows.all()]
 
 
 def get_patient_columns(session: Session, patient_id: str) -> Patient:
@@ -393,7 +406,7 @@ def get_patient_columns(session: Session, patient_id: str) -> Patient:
     Raises:
         NotFoundError: no such patient.
     """
-    row = session.execute(_BY_ID, {"patient_id": patient_id}).first()
+    row = read_rows(session, _BY_ID, {"patient_id": patient_id}).first()
     if row is None:
         raise NotFoundError("patient", patient_id)
     return _patient(row)

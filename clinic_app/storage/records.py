@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from clinic_app.domain.enums import VisitStatus
 from clinic_app.storage import audit
-from clinic_app.storage.base import utcnow
+from clinic_app.storage.base import read_rows, utcnow
 from clinic_app.storage.errors import ReadOnlyError, StorageError
 from clinic_app.storage.models import DecisionRow, ReportRow
 from clinic_app.storage.visits import get_row as get_visit_row
@@ -210,9 +210,12 @@ def final_statuses(session: Session, visit_ids: list[str]) -> dict[str, str]:
     """Return the final status of the current (latest) decision of each visit that has one."""
     if not visit_ids:
         return {}
-    rows = session.execute(
-        select(DecisionRow.visit_id, DecisionRow.final_status)
-        .where(DecisionRow.visit_id.in_(visit_ids))
-        .order_by(DecisionRow.decided_at, DecisionRow.id)
-    )
+    rows = read_rows(session, _FINAL_STATUSES, {"visit_ids": visit_ids}).all()
     return {visit_id: status for visit_id, status in rows}
+
+
+_FINAL_STATUSES = (
+    select(DecisionRow.visit_id, DecisionRow.final_status)
+    .where(DecisionRow.visit_id.in_(bindparam("visit_ids", expanding=True)))
+    .order_by(DecisionRow.decided_at, DecisionRow.id)
+)

@@ -18,7 +18,7 @@ from clinic_app.domain.enums import VisitStatus
 from clinic_app.domain.ids import ClinicianId, PatientId, VisitId
 from clinic_app.domain.model import Results, Visit
 from clinic_app.storage import audit
-from clinic_app.storage.base import Base, utcnow
+from clinic_app.storage.base import Base, read_rows, utcnow
 from clinic_app.storage.errors import ConflictError, NotFoundError, ReadOnlyError, StorageError
 from clinic_app.storage.models import ClinicianRow, ResultRow, VisitRow
 from clinic_app.storage.patients import get_row as get_patient_row
@@ -77,10 +77,9 @@ def list_visits(session: Session, patient_id: str) -> list[Visit]:
     statements are built once and run on the session's connection as Core queries, and the JSON text
     of the values is decoded directly, without a per-value type wrapper.
     """
-    connection = session.connection()
     params = {"patient_id": patient_id}
-    found = connection.execute(_VISITS_OF_PATIENT, params).all()
-    by_visit = results_by_visit(connection.execute(_VALUES_OF_PATIENT, params).all(), decode=True)
+    found = read_rows(session, _VISITS_OF_PATIENT, params).all()
+    by_visit = results_by_visit(read_rows(session, _VALUES_OF_PATIENT, params).all(), decode=True)
     return [
         Visit(
             VisitId(visit_id),

@@ -174,7 +174,7 @@ def _split_path(path: str) -> tuple[str, str]:
 def _result_rows(
     visit_id: str, values: dict[str, Value], notes: dict[str, tuple[str, str]]
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for path, value in values.items():
         field_path, side = _split_path(path)
         unit, method = notes.get(path, ("", ""))
@@ -185,7 +185,10 @@ def _result_rows(
 
 
 def _people(patients: int, rng: random.Random) -> tuple[list[str], list[str], list[str], list[dt.date]]:
-    ids, family, given, born = [], [], [], []
+    ids: list[str] = []
+    family: list[str] = []
+    given: list[str] = []
+    born: list[dt.date] = []
     seen: set[str] = set()
     while len(ids) < patients:
         pid = f"P-{rng.getrandbits(40):010X}"
@@ -356,12 +359,17 @@ def raw_connection(path: Path, *, read_only: bool = False) -> Iterator[sqlite3.C
 # --- the same work in hand-written SQL ---------------------------------------------------------------
 
 _PATIENT_COLUMNS = "id, family_name, given_names, date_of_birth, record_number, archived"
-_RAW_SEARCH = (
-    f"SELECT {_PATIENT_COLUMNS} FROM patients WHERE "
-    "((family_key >= :w AND family_key < :u) OR (given_key >= :w AND given_key < :u) OR "
-    "(record_key >= :w AND record_key < :u) OR (id >= :W AND id < :U)) AND archived = 0 "
-    "ORDER BY family_key, given_key, id LIMIT 50"
-)
+_RAW_ORDER = " AND archived = 0 ORDER BY family_key, given_key, id LIMIT 50"
+
+
+def _raw_word(n: int) -> str:
+    """Condition: word ``n`` begins the family name, given names, record number or id."""
+    return (
+        f"((family_key >= :w{n} AND family_key < :u{n}) OR (given_key >= :w{n} AND given_key < :u{n}) OR "
+        f"(record_key >= :w{n} AND record_key < :u{n}) OR (id >= :W{n} AND id < :U{n}))"
+    )
+
+
 _RAW_BY_DOB = (
     f"SELECT {_PATIENT_COLUMNS} FROM patients "
     "WHERE date_of_birth = ? AND archived = 0 ORDER BY family_key, given_key, id LIMIT 50"
@@ -373,19 +381,31 @@ def _patient(row: Sequence[Any]) -> Patient:
 
 
 def raw_search(conn: sqlite3.Connection, text: str) -> list[Patient]:
-    """The search for one word or a date of birth, written by hand, as domain patients."""
+    """The app's search (one word, several words or a date of birth) written by hand, as domain patients.
+
+    Several words: the first word drives; the others, or the whole phrase as the start of the family
+    or given names, filter.
+    """
     stripped = text.strip()
     try:
         born = dt.date.fromisoformat(stripped)
     except ValueError:
-        word = search_key(stripped)
-        params = {
-            "w": word,
-            "u": prefix_upper_bound(word),
-            "W": word.upper(),
-            "U": prefix_upper_bound(word.upper()),
-        }
-        return [_patient(row) for row in conn.execute(_RAW_SEARCH, params)]
+        words = search_key(stripped).split()
+        params: dict[str, str] = {}
+        for n, word in enumerate(words):
+            params |= {f"w{n}": word, f"u{n}": prefix_upper_bound(word)}
+            params |= {f"W{n}": word.upper(), f"U{n}": prefix_upper_bound(word.upper())}
+        where = _raw_word(0)
+        if len(words) > 1:
+            phrase = " ".join(words)
+            params |= {"p": phrase, "q": prefix_upper_bound(phrase)}
+            others = " AND ".join(_raw_word(n) for n in range(1, len(words)))
+            where += (
+                " AND ((family_key >= :p AND family_key < :q) OR (given_key >= :p AND given_key < :q) "
+                f"OR ({others}))"
+            )
+        sql = f"SELECT {_PATIENT_COLUMNS} FROM patients WHERE {where}{_RAW_ORDER}"
+        return [_patient(row) for row in conn.execute(sql, params)]
     return [_patient(row) for row in conn.execute(_RAW_BY_DOB, (born.isoformat(),))]
 
 
@@ -669,6 +689,7 @@ def run(patients: int, visits: int, cache: Path) -> None:
     heavy = [clinic.heavy[n % len(clinic.heavy)] for n in range(RUNS)]
     db: Database = open_database(f"sqlite:///{work}")
     forms()
+    print(f"\napp code: {Path(patient_service.__file__).parent.parent}")
     print(
         f"\nSQLite, {patients:,} patients, {visits:,} visits; {RUNS} runs each, app and raw alternating; ms"
     )

@@ -48,8 +48,14 @@ make_venv() {
   local stamp="$REPO/.venv/.installed-$extras"
   if [ ! -f "$stamp" ] || [ "$REPO/pyproject.toml" -nt "$stamp" ]; then
     echo "==> Installing RunReady Clinic and its Python packages"
-    "$REPO/.venv/bin/python" -m pip install -q --upgrade pip
-    "$REPO/.venv/bin/python" -m pip install -q -e "$REPO[$extras]"
+    local log="$REPO/.venv/pip-install.log"
+    # pip and the build backend are chatty even with -q; keep their output in a log and show it on failure.
+    if ! { "$REPO/.venv/bin/python" -m pip install -q --upgrade pip &&
+           "$REPO/.venv/bin/python" -m pip install -q -e "$REPO[$extras]"; } >"$log" 2>&1; then
+      cat "$log" >&2
+      echo "Installing the Python packages failed; the output above is also in $log" >&2
+      return 1
+    fi
     touch "$stamp"
   fi
 }

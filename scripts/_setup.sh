@@ -35,7 +35,8 @@ pick_python() {
 }
 
 make_venv() {
-  local extras="$1"
+  local extras="$1"   # "test" for the test tools, "" for the app alone
+  local spec="$REPO"; [ -n "$extras" ] && spec="$REPO[$extras]"
   local python; python=$(pick_python)
   if [ ! -x "$REPO/.venv/bin/python" ]; then
     echo "==> Creating the virtual environment in .venv"
@@ -45,13 +46,13 @@ make_venv() {
       "$python" -m venv "$REPO/.venv"
     fi
   fi
-  local stamp="$REPO/.venv/.installed-$extras"
+  local stamp="$REPO/.venv/.installed-${extras:-app}"
   if [ ! -f "$stamp" ] || [ "$REPO/pyproject.toml" -nt "$stamp" ]; then
     echo "==> Installing RunReady Clinic and its Python packages"
     local log="$REPO/.venv/pip-install.log"
     # pip and the build backend are chatty even with -q; keep their output in a log and show it on failure.
     if ! { "$REPO/.venv/bin/python" -m pip install -q --upgrade pip &&
-           "$REPO/.venv/bin/python" -m pip install -q -e "$REPO[$extras]"; } >"$log" 2>&1; then
+           "$REPO/.venv/bin/python" -m pip install -q -e "$spec"; } >"$log" 2>&1; then
       cat "$log" >&2
       echo "Installing the Python packages failed; the output above is also in $log" >&2
       return 1

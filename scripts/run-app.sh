@@ -6,6 +6,6 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$REPO/scripts/_setup.sh"
 
 install_debian_packages "${QT_DEB_PACKAGES[@]}"
-make_venv app
+make_venv ""
 "$REPO/.venv/bin/python" -m clinic_app demo   # builds the demo clinic once; later runs keep it
 exec "$REPO/.venv/bin/python" -m clinic_app "$@"

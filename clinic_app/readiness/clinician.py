@@ -38,7 +38,8 @@ def decide(decision: Decision, *, action: ClinicianAction, clinician: Clinician,
         action: CONFIRMED keeps the proposed status; OVERRIDDEN changes it.
         clinician: who decides (printed on the report and kept in the audit trail).
         now: when the decision is made (passed in so the function stays pure).
-        overrides: documented overrides of overridable hold rules, each with a reason.
+        overrides: documented overrides of overridable hold rules, or of overridable gates that were
+            not assessed, each with a reason.
         final_status: the status the clinician sets; by default the status that remains once the
             overridden rules are set aside.
         comment: free text; required when the status changes without a rule override.
@@ -77,6 +78,9 @@ def decide(decision: Decision, *, action: ClinicianAction, clinician: Clinician,
 def _overridden_status(decision: Decision, chosen: tuple[RuleOverride, ...], final_status: Status | None,
                        comment: str) -> Status:
     held = {f.rule_id: f for f in decision.holds}
+    # A gate that was not assessed (e.g. O1 after a declined examination) may be set aside like a
+    # hold when its rule is overridable; a missing symptom gate never can be.
+    gaps = {gap.rule_id: gap for gap in decision.not_assessed if gap.gate}
     seen: set[str] = set()
     for override in chosen:
         rule_id = override.rule_id
@@ -90,12 +94,13 @@ def _overridden_status(decision: Decision, chosen: tuple[RuleOverride, ...], fin
         if rule_id in NEVER_OVERRIDABLE:
             raise DecisionError(f"{rule_id} is a symptom rule: symptoms are never overridden into ready")
         finding = held.get(rule_id)
-        if finding is None:
+        gap = gaps.get(rule_id)
+        if finding is None and gap is None:
             raise DecisionError(f"{rule_id} did not hold this decision, so there is nothing to override")
-        if not finding.overridable:
+        if not (finding.overridable if finding is not None else gap is not None and gap.overridable):
             raise DecisionError(f"{rule_id} is not overridable under protocol {decision.protocol_version}")
     remaining = [f.status for f in decision.holds if f.rule_id not in seen and f.status is not None]
-    if any(gap.gate for gap in decision.not_assessed):
+    if any(gap.gate and gap.rule_id not in seen for gap in decision.not_assessed):
         remaining.append(Status.INCOMPLETE)
     if decision.cautions:
         remaining.append(Status.READY_WITH_CAUTIONS)

@@ -93,6 +93,9 @@ class NotAssessed:
     """Field paths (or groups) that would be needed."""
     gate: bool
     """True when the rule is a gate: its absence prevents READY."""
+    overridable: bool = False
+    """True when the clinician may set the missing gate aside with a written reason (e.g. O1 when
+    the internal examination was declined or not indicated); symptom gates never are."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,7 +80,8 @@ def assess(record: VisitRecord, protocol: Protocol | None = None) -> Decision:
                     needs.append(ReferralNeed(rule_id, targets, finding.explanation, rule.urgent))
             refs.extend(rule.refs)
         if result.missing:
-            gaps.append(NotAssessed(rule_id, rule.title, tuple(dict.fromkeys(result.missing)), rule.gate))
+            gaps.append(NotAssessed(rule_id, rule.title, tuple(dict.fromkeys(result.missing)), rule.gate,
+                                    rule.overridable))
         elif not result.hits:
             passed.append(PassedCheck(rule_id, rule.title, rule.passed_text, result.summary))
             refs.extend(rule.refs)

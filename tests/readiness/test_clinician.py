@@ -187,3 +187,28 @@ def test_overridable_holds_lists_rule_ids_for_a_checklist() -> None:
     """The checklist helper marks O2 overridable and P1 not."""
     decision = assess_with({"diastasis.ird_umbilicus_curl": 2.5, "symptoms.urinary_leakage": True})
     assert overridable_holds(decision) == {"O2": True, "P1": False}
+
+
+def test_declined_prolapse_exam_can_be_set_aside_with_a_reason() -> None:
+    """O1 not assessed (exam declined) is overridable with a reason, so the clinician may clear."""
+    decision = assess_with({"prolapse.exam_state": "declined"})
+    assert decision.status is Status.INCOMPLETE
+    gap = next(g for g in decision.not_assessed if g.rule_id == "O1")
+    assert gap.gate and gap.overridable
+    reason = "Internal examination declined; no heaviness, bulge or leakage on any task"
+    result = decide(decision, action=OVERRIDDEN, clinician=PHYSIO, now=NOW,
+                    overrides=[RuleOverride("O1", reason)])
+    assert result.final is Status.READY
+    assert result.overrides == (RuleOverride("O1", reason),)
+
+
+def test_missing_symptom_gate_cannot_be_set_aside() -> None:
+    """A symptom gate that was not assessed (P1) stays a gap: the final status stays INCOMPLETE."""
+    decision = assess_with({"symptoms.urinary_leakage": None})
+    assert any(g.rule_id == "P1" and not g.overridable for g in decision.not_assessed)
+    with pytest.raises(DecisionError, match="P1 is a symptom rule"):
+        decide(decision, action=OVERRIDDEN, clinician=PHYSIO, now=NOW,
+               overrides=[RuleOverride("P1", "she said she is fine")])
+    with pytest.raises(DecisionError, match="gates were not assessed"):
+        decide(decision, action=OVERRIDDEN, clinician=PHYSIO, now=NOW, final_status=Status.READY,
+               comment="looks fine")

@@ -304,23 +304,36 @@ def _filtered(query: Select[*_Ts], text: str, include_archived: bool, limit: int
     if born is not None:
         query = query.where(PatientRow.date_of_birth == born)
     elif key := search_key(stripped):
-        first, *others = key.split()
-        # Every match begins with the first word somewhere, so that indexed condition drives the
-        # query; the other words (or the whole phrase, for a family name of several words such as
-        # "Ní Bhriain") only filter the rows it finds.
-        query = query.where(_word_matches(first))
-        if others:
-            phrase_upper = prefix_upper_bound(key)
-            query = query.where(
-                or_(
-                    and_(PatientRow.family_key >= key, PatientRow.family_key < phrase_upper),
-                    and_(PatientRow.given_key >= key, PatientRow.given_key < phrase_upper),
-                    and_(*(_word_matches(word) for word in others)),
-                )
-            )
+        words = key.split()
+        query = query.where(_words_match(key, words) if len(words) > 1 else _word_matches(key))
     if not include_archived:
         query = query.where(PatientRow.archived == false())
     return query.order_by(*_SEARCH_ORDER).limit(limit)
+
+
+def _words_match(phrase: str, words: list[str]) -> ColumnElement[bool]:
+    """Condition for several words: the phrase or every word begins a name (see :func:`search_query`).
+
+    The phrase must begin the family or given names, or each word one of the four searched keys.
+    Written as an OR of indexed ranges only, so each branch is answered from its own index: the
+    phrase on the family and given keys, and the longest word (the most selective) on each of the
+    four keys, the other words filtering each branch's rows. Driving by the first word instead
+    (often one letter, as in "Ó Sé…" → "o se") read thousands of rows before filtering.
+    """
+    phrase_upper = prefix_upper_bound(phrase)
+    longest = max(range(len(words)), key=lambda n: len(words[n]))
+    driver = words[longest]
+    rest = [_word_matches(word) for n, word in enumerate(words) if n != longest]
+    upper = prefix_upper_bound(driver)
+    driver_upper = driver.upper()
+    return or_(
+        and_(PatientRow.family_key >= phrase, PatientRow.family_key < phrase_upper),
+        and_(PatientRow.given_key >= phrase, PatientRow.given_key < phrase_upper),
+        and_(PatientRow.family_key >= driver, PatientRow.family_key < upper, *rest),
+        and_(PatientRow.given_key >= driver, PatientRow.given_key < upper, *rest),
+        and_(PatientRow.record_key >= driver, PatientRow.record_key < upper, *rest),
+        and_(PatientRow.id >= driver_upper, PatientRow.id < prefix_upper_bound(driver_upper), *rest),
+    )
 
 
 def _word_matches(word: str) -> ColumnElement[bool]:

@@ -10,7 +10,19 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Date, Integer, Select, String, and_, bindparam, false, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    false,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from clinic_app.domain.enums import DeliveryMode, PerinealTrauma
@@ -308,7 +320,18 @@ def _filtered(query: Select[*_Ts], text: str, include_archived: bool, limit: int
         query = query.where(_words_match(key, words) if len(words) > 1 else _word_matches(key))
     if not include_archived:
         query = query.where(PatientRow.archived == false())
-    return query.order_by(*_SEARCH_ORDER).limit(limit)
+    return query.order_by(*_SEARCH_ORDER).limit(_limit(limit))
+
+
+def _limit(value: int | None = None) -> BindParameter[int]:
+    """The search's LIMIT, written into the SQL as a number when the statement runs.
+
+    SQLite plans a statement before it sees bound values: with ``LIMIT ?`` it cannot tell that only a
+    few rows are wanted, and for a search of several words it then prefers walking a whole sort-order
+    index (about 100 ms on 100,000 patients) over the indexed ranges (under 1 ms). The compiled form
+    stays cached; only the number is rendered at execution.
+    """
+    return bindparam("limit", value, type_=Integer(), literal_execute=True)
 
 
 def _words_match(phrase: str, words: list[str]) -> ColumnElement[bool]:
@@ -372,7 +395,7 @@ def _cached_search(by_birth: bool, include_archived: bool) -> PatientColumns:
             )
         if not include_archived:
             query = query.where(PatientRow.archived == false())
-        found = _SEARCHES[key] = query.order_by(*_SEARCH_ORDER).limit(bindparam("limit", type_=Integer()))
+        found = _SEARCHES[key] = query.order_by(*_SEARCH_ORDER).limit(_limit())
     return found
 
 

@@ -1,0 +1,53 @@
+"""Tests for the top-level command line: help, version and dispatch."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import clinic_app
+from clinic_app.cli.main import COMMAND_MODULES, build_parser, main
+
+
+def test_help_lists_every_sub_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help names each sub-command the issues ask for."""
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    commands = ("forms", "validate", "assess", "demo", "patients", "report", "backup", "restore", "overview")
+    for command in commands:
+        assert f"    {command}" in out
+
+
+def test_version_is_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """--version prints the package version."""
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert clinic_app.__version__ in capsys.readouterr().out
+
+
+def test_every_command_module_registers_a_handler() -> None:
+    """Each registered sub-command parses to a handler function."""
+    parser = build_parser()
+    assert len(COMMAND_MODULES) >= 8
+    args = parser.parse_args(["forms"])
+    assert callable(args.handler)
+
+
+def test_unknown_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown sub-command is a usage error (exit 2), not a traceback."""
+    with pytest.raises(SystemExit) as stop:
+        main(["frobnicate"])
+    assert stop.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_module_entry_point_runs() -> None:
+    """``python -m clinic_app forms`` works as a real process."""
+    done = subprocess.run([sys.executable, "-m", "clinic_app", "forms"], capture_output=True, text=True,
+                          check=False, timeout=60)
+    assert done.returncode == 0
+    assert "diastasis" in done.stdout

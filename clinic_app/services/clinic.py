@@ -16,7 +16,13 @@ from clinic_app.assessment import FormCatalogue, load_forms, validate
 from clinic_app.domain.ids import FieldPath
 from clinic_app.domain.model import Results, Value
 from clinic_app.services.errors import StorageError, ValidationFailed
-from clinic_app.storage.database import Database, default_database_path, open_database, resolve_database_url
+from clinic_app.storage.database import (
+    Database,
+    default_database_path,
+    open_database,
+    refresh_search_statistics,
+    resolve_database_url,
+)
 from clinic_app.storage.diagnose import Condition, check_database, classify, describe_storage_error
 from clinic_app.storage.migrate import migrate
 
@@ -32,6 +38,9 @@ def open_clinic(url: str | None = None, *, setting: str | None = None) -> Databa
         url: explicit database URL (command-line ``--database``); see
             :func:`clinic_app.storage.database.resolve_database_url` for the fallbacks.
         setting: the URL saved in the app's settings.
+
+    On SQLite the patient search statistics are then gathered when missing or stale
+    (:func:`clinic_app.storage.database.refresh_search_statistics`).
 
     Returns:
         The open, migrated database; call ``dispose()`` when done.
@@ -52,6 +61,7 @@ def open_clinic(url: str | None = None, *, setting: str | None = None) -> Databa
     except BaseException:
         db.dispose()
         raise
+    refresh_search_statistics(db.engine)
     return db
 
 

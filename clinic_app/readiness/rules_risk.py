@@ -87,8 +87,9 @@ def _pain_factors(ctx: Context, rule: RuleSpec) -> RuleResult:
         if check.fires(len(factors)):
             result.hits.append(ctx.hit(check, str(len(factors)), ", ".join(factors)))
             break
-    if not result.hits or rule.kind_of(result.hits[0].check) is not rule.kind:
-        result.missing.extend(unknown)  # an unknown factor could still tip the count into a caution
+    # Unknown factors are always listed: the history is a required screen (docs/design/readiness.md),
+    # and the printed count ("2 of 6") would otherwise look complete when it is not.
+    result.missing.extend(unknown)
     result.summary = "no running-pain risk factors"
     return result
 

@@ -101,3 +101,10 @@ def test_r4_counts_current_leakage_as_incontinence() -> None:
     """Current leakage counts as the incontinence factor even without an incontinence history."""
     decision = assess_with({"symptoms.urinary_leakage": True})
     assert "incontinence" in fired(decision)["R4"][0].explanation
+
+
+def test_r4_unknown_factor_is_listed_even_when_the_count_already_cautions() -> None:
+    """Two known factors caution, yet an unrecorded factor is still not assessed: the visit is not READY."""
+    decision = assess_with({"history.sleep_hours": 5.0, "history.running_experience": None})
+    assert "R4" in gap_ids(decision)
+    assert decision.status is Status.INCOMPLETE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
@@ -129,3 +130,31 @@ def test_read_sessions_cannot_write_and_do_not_wait_for_writers(tmp_path: Path) 
         session.execute(text("UPDATE clinicians SET name = 'Alex Byrne'"))
     writer.dispose()
     reader.dispose()
+
+
+def _add_patients(path: Path, count: int, start: int = 0) -> None:
+    """Insert ``count`` minimal patient rows straight into the file (fast set-up for planner tests)."""
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO patients (id, family_name, given_names, date_of_birth, record_number, archived,"
+            " created_at, updated_at, family_key, given_key, record_key)"
+            " VALUES (?, 'Doe', 'Jo', '1990-01-01', '', 0, '2026-01-01', '2026-01-01', 'doe', 'jo', '')",
+            [(f"P-{n:06d}",) for n in range(start, start + count)],
+        )
+
+
+def test_search_statistics_are_gathered_once_a_clinic_is_large_and_when_it_doubles(tmp_path: Path) -> None:
+    """ANALYZE runs from 1,000 patients, not again until the count doubles, and never below that."""
+    path = tmp_path / "clinic.sqlite3"
+    db = open_database(f"sqlite:///{path}")
+    try:
+        migrate(db.engine, backup=False)
+        _add_patients(path, 999)
+        assert database.refresh_search_statistics(db.engine) is False
+        _add_patients(path, 1, start=999)
+        assert database.refresh_search_statistics(db.engine) is True
+        assert database.refresh_search_statistics(db.engine) is False
+        _add_patients(path, 1001, start=1000)
+        assert database.refresh_search_statistics(db.engine) is True
+    finally:
+        db.dispose()

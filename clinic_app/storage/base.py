@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVarTuple
 
 from sqlalchemy import DateTime, MetaData, Select, String, Text
-from sqlalchemy.engine import Dialect, Result
+from sqlalchemy.engine import Connection, Dialect, Result
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
@@ -72,13 +72,25 @@ class JSONText(TypeDecorator[Any]):
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         """Serialise a JSON-ready value (NaN and infinity are refused)."""
-        if value is None:
-            return None
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+        return json_text(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         """Parse the stored JSON text."""
         return None if value is None else json.loads(value)
+
+
+def json_text(value: Any) -> str | None:
+    """Return the JSON text :class:`JSONText` stores for ``value`` (None for None; NaN refused).
+
+    For statements that write many values with the text already encoded (see
+    :func:`clinic_app.storage.visits.add_visit`), so both ways store exactly the same text.
+    """
+    if value is None:
+        return None
+    return _ENCODE(value)
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, allow_nan=False).encode
 
 
 JSON_VALUE = JSONText()
@@ -138,7 +150,9 @@ class Base(DeclarativeBase):
 _Ts = TypeVarTuple("_Ts")
 
 
-def read_rows(session: Session, statement: Select[*_Ts], params: Mapping[str, Any]) -> Result[*_Ts]:
+def read_rows(
+    session: Session | Connection, statement: Select[*_Ts], params: Mapping[str, Any]
+) -> Result[*_Ts]:
     """Run a plain column query on the session's connection, skipping the ORM's result handling.
 
     For the frequent read queries (search, open a patient) that build domain objects from columns:
@@ -146,13 +160,16 @@ def read_rows(session: Session, statement: Select[*_Ts], params: Mapping[str, An
     as the ORM's autoflush would, so the query sees what the unit of work has done so far.
 
     Args:
-        session: the unit of work.
+        session: the unit of work, or a read-only action's Core connection (see
+            :meth:`~clinic_app.storage.database.Database.read_connection`), which runs it directly.
         statement: a select of columns (no ORM entities).
         params: the bound parameters.
 
     Returns:
         The Core result.
     """
+    if isinstance(session, Connection):
+        return session.execute(statement, params)
     if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()
     return session.connection().execute(statement, params)

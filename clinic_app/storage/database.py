@@ -17,7 +17,7 @@ from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as Session  # re-exported: services annotate with it
 from sqlalchemy.orm import sessionmaker
@@ -67,6 +67,19 @@ class Database:
         if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
             return None
         return Path(self.url.database)
+
+    def read_connection(self) -> Connection:
+        """A pooled Core connection for one read-only action: ``with db.read_connection() as conn:``.
+
+        The same transaction as :attr:`reads` (on SQLite a deferred ``BEGIN`` under ``PRAGMA
+        query_only``), without a Session around it: for an action that runs only Core statements (a
+        search), where a Session's begin/commit/close costs more than the query itself. Leaving the
+        ``with`` block closes the connection, which ends the transaction with a rollback (it only
+        read). Repository functions typed ``Session | Connection`` accept it.
+        """
+        if self.read_engine is not None:
+            return self.read_engine.connect()
+        return self.engine.connect().execution_options(**{READ_ONLY_OPTION: True})
 
     def dispose(self) -> None:
         """Close every pooled connection (call on quit and before replacing the file)."""
@@ -240,7 +253,7 @@ def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     Args:
         engine: the engine to configure.
         read_only: every connection of this engine only reads: ``PRAGMA query_only`` is set once
-            when it connects and each transaction is a deferred ``BEGIN``. Otherwise the
+            when it connects and each checkout from the pool starts a deferred ``BEGIN``. Otherwise the
             :data:`READ_ONLY_OPTION` execution option chooses per transaction.
     """
 
@@ -262,9 +275,13 @@ def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
 
     if read_only:
 
-        @event.listens_for(engine, "begin")
-        def _on_read_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+        @event.listens_for(engine, "checkout")
+        def _on_read_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+            # Each read action takes a connection from the pool and starts its deferred transaction
+            # then, straight on the driver; its commit, or the pool's rollback on return, ends it. A
+            # pool event, not an engine "begin" listener: any engine-level listener makes SQLAlchemy
+            # look for execution events around every statement, which cost more than a short search.
+            dbapi_connection.execute("BEGIN")
 
         return
 

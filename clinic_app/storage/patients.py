@@ -23,6 +23,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from clinic_app.domain.enums import DeliveryMode, PerinealTrauma
@@ -411,7 +412,7 @@ def _patient(row: Sequence[Any]) -> Patient:
 
 
 def search_patients(
-    session: Session, text: str, *, include_archived: bool = False, limit: int = 50
+    session: Session | Connection, text: str, *, include_archived: bool = False, limit: int = 50
 ) -> list[Patient]:
     """Return patients matching ``text`` (see :func:`search_query`); empty text lists everyone."""
     stripped = text.strip()

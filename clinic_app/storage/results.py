@@ -13,6 +13,7 @@ from typing import Any
 
 from clinic_app.domain.ids import FieldPath
 from clinic_app.domain.model import Results, Value
+from clinic_app.storage.base import json_text
 from clinic_app.storage.errors import StorageError
 from clinic_app.storage.models import ResultRow, VisitRow
 
@@ -91,13 +92,18 @@ def results_by_visit(rows: Iterable[Sequence[Any]], *, decode: bool = False) -> 
     return {visit_id: Results(data) for visit_id, data in grouped.items()}
 
 
-def new_result_rows(
+VALUE_COLUMNS = ("visit_id", "field_path", "side", "value", "value_number", "unit", "method")
+"""The ``result_values`` columns a new value is written to, in the order of :func:`new_result_values` rows."""
+
+
+def new_result_values(
     visit_id: str, results: Results, annotations: Annotations
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
     """Return the ``result_values`` rows of a new visit's ``results`` and the audit image of them.
 
-    For a visit that has no stored values yet: the rows can then be written with one bulk INSERT
-    instead of one ORM object each.
+    For a visit that has no stored values yet: the rows can then be written with one executemany
+    instead of one ORM object each. Each row holds the :data:`VALUE_COLUMNS` in order, the value
+    already as the JSON text :class:`~clinic_app.storage.base.JSONText` would store.
 
     Args:
         visit_id: the new visit.
@@ -105,30 +111,23 @@ def new_result_rows(
         annotations: unit and method per field path.
 
     Returns:
-        The rows (column → value) and the ``after`` image (path → stored JSON value).
+        The rows and the ``after`` image (path → stored JSON value).
 
     Raises:
         StorageError: a path is not a field path.
     """
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     after: dict[str, Any] = {}
     for path, value in results.items():
         field_path, side = split_path(path)
-        unit, method = annotations.get(field_path, ("", ""))
+        unit, method = annotations.get(field_path, _NO_ANNOTATION)
         stored = _json_value(value)
-        rows.append(
-            {
-                "visit_id": visit_id,
-                "field_path": field_path,
-                "side": side,
-                "value": stored,
-                "value_number": _number(value),
-                "unit": unit,
-                "method": method,
-            }
-        )
+        rows.append((visit_id, field_path, side, json_text(stored), _number(value), unit, method))
         after[path] = stored
     return rows, after
+
+
+_NO_ANNOTATION = ("", "")
 
 
 def apply_results(

@@ -9,8 +9,13 @@ Saves carry the version the user started from: if the stored version moved on, a
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Engine, Text, bindparam, insert, select, type_coerce
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,9 +28,10 @@ from clinic_app.storage.errors import ConflictError, NotFoundError, ReadOnlyErro
 from clinic_app.storage.models import ClinicianRow, ResultRow, VisitRow
 from clinic_app.storage.patients import get_row as get_patient_row
 from clinic_app.storage.results import (
+    VALUE_COLUMNS,
     Annotations,
     apply_results,
-    new_result_rows,
+    new_result_values,
     results_by_visit,
     results_of,
     results_of_values,
@@ -146,31 +152,39 @@ def add_visit(
         StorageError: the visit id is already used.
     """
     get_patient_row(session, visit.patient_id)
-    if session.get(VisitRow, visit.id) is not None:
+    if read_rows(session, _VISIT_EXISTS, {"visit_id": visit.id}).first() is not None:
         raise StorageError(f"A visit with id '{visit.id}' already exists.")
     now = utcnow()
-    row = VisitRow(
-        id=visit.id,
-        patient_id=visit.patient_id,
-        visit_date=visit.visit_date,
-        clinician_id=visit.clinician_id,
-        status=visit.status.value,
-        amends_id=visit.amends,
-        created_at=now,
-        updated_at=now,
-        updated_by=actor_id,
+    signed = visit.status is VisitStatus.SIGNED
+    values, after = new_result_values(visit.id, visit.results, annotations or {})
+    # A Core INSERT rather than an ORM object and a flush (the unit of work cost more than the row);
+    # nothing is pending here (the check above flushed), and the row stays out of the session, so a
+    # later read in this session loads what was written.
+    connection = session.connection()
+    connection.execute(
+        _INSERT_VISIT,
+        {
+            "id": visit.id,
+            "patient_id": visit.patient_id,
+            "visit_date": visit.visit_date,
+            "clinician_id": visit.clinician_id,
+            "status": visit.status.value,
+            "version": _FIRST_VERSION,
+            "amends_id": visit.amends,
+            "created_at": now,
+            "updated_at": now,
+            "updated_by": actor_id,
+            "signed_at": now if signed else None,
+            "signed_by": visit.clinician_id if signed else None,
+        },
     )
-    if visit.status is VisitStatus.SIGNED:
-        row.signed_at, row.signed_by = now, visit.clinician_id
-    values, after = new_result_rows(visit.id, visit.results, annotations or {})
-    session.add(row)
-    session.flush()
     if values:
         # One executemany for every value (a complete visit has over a hundred) instead of one ORM
-        # object per value; the row's collection is left unloaded, so a later read in this session
-        # loads what was written.
-        session.execute(_INSERT_VALUES, values)
-    audit.record(
+        # object per value, with the JSON text encoded beforehand: SQLAlchemy's per-row parameter
+        # processing cost more than the INSERT itself.
+        sql, order = _insert_values_sql(connection.dialect)
+        connection.exec_driver_sql(sql, values if order is None else [order(value) for value in values])
+    audit.record_now(
         session,
         actor_id=actor_id,
         action=action,
@@ -192,14 +206,51 @@ def add_visit(
         visit.clinician_id,
         visit.status,
         results_of_values(after),
-        row.version,
+        _FIRST_VERSION,
         visit.amends,
     )
 
 
+_FIRST_VERSION = 1
+"""The version of a new visit (what the ORM's version counter starts at)."""
+_INSERT_VISIT = insert(Base.metadata.tables[VisitRow.__tablename__])
 _INSERT_VALUES = insert(Base.metadata.tables[ResultRow.__tablename__])
-"""A Core INSERT of result values: a list of rows runs as one executemany (the ORM's bulk INSERT
-groups rows by which columns are None, which splits a visit's values into dozens of statements)."""
+"""A Core INSERT of result values, compiled once per dialect by :func:`_insert_values_sql` (the ORM's
+bulk INSERT groups rows by which columns are None, which splits a visit's values into dozens of
+statements)."""
+_VISIT_EXISTS = select(VisitRow.id).where(VisitRow.id == bindparam("visit_id"))
+_ValueOrder = Callable[[tuple[Any, ...]], Any] | None
+
+
+def _insert_values_sql(dialect: Dialect) -> tuple[str, _ValueOrder]:
+    """The driver-level INSERT of :data:`VALUE_COLUMNS` for ``dialect``, and how to shape a row for it.
+
+    Written in the dialect's own parameter style (SQLite ``?``, psycopg ``%(name)s``), so the rows of
+    :func:`new_result_values` go straight to the driver's executemany. The shaping function is None
+    when a row tuple already fits (positional parameters in :data:`VALUE_COLUMNS` order).
+    """
+    key = (dialect.name, dialect.driver, dialect.paramstyle)
+    found = _VALUES_SQL.get(key)
+    if found is None:
+        compiled = _INSERT_VALUES.inline().compile(dialect=dialect, column_keys=list(VALUE_COLUMNS))
+        order: _ValueOrder
+        if not dialect.positional:
+            order = functools.partial(_as_mapping, tuple(compiled.params))
+        elif tuple(compiled.positiontup or ()) == VALUE_COLUMNS:
+            order = None
+        else:
+            getter = operator.itemgetter(*(VALUE_COLUMNS.index(c) for c in compiled.positiontup or ()))
+            order = getter
+        found = _VALUES_SQL[key] = (compiled.string, order)
+    return found
+
+
+def _as_mapping(names: tuple[str, ...], row: tuple[Any, ...]) -> dict[str, Any]:
+    values = dict(zip(VALUE_COLUMNS, row, strict=True))
+    return {name: values[name] for name in names}
+
+
+_VALUES_SQL: dict[tuple[str, str, str], tuple[str, _ValueOrder]] = {}
 
 
 def check_version(session: Session, row: VisitRow, expected_version: int) -> None:

@@ -97,13 +97,6 @@ GIVEN = _names("Zoë|Łucja|Aoife|Maria|Sam|Chloé|Grace|Nia|Priya|Ana|Siobhán|
 GIVEN += _names("Yara|Beatriz|Hana|Kate|Lena|Noor|Ruth")
 """Name parts combined at random: a 3-letter prefix matches thousands of patients, as in a big clinic."""
 CLINICIAN_ID = "C-BENCH-1"
-PROPOSED_INDEXES = (
-    "CREATE INDEX ix_bench_family ON patients (archived, family_key, given_key, id)",
-    "CREATE INDEX ix_bench_given ON patients (archived, given_key, family_key, id)",
-    "CREATE INDEX ix_bench_record ON patients (archived, record_key, family_key, given_key, id)",
-)
-"""Indexes tried on the work copy after the main figures: each prefix branch of the name search is then
-answered from one index that also holds the sort key, without reading the table rows."""
 
 
 def varied_values(number: int) -> dict[str, Value]:

@@ -54,10 +54,9 @@ from clinic_app.services import patients as patient_service
 from clinic_app.services import visits as visit_service
 from clinic_app.services.changes import Changes
 from clinic_app.services.clinic import annotations_for, check_results, forms
-from clinic_app.services.dto import PatientFile, VisitSummary
+from clinic_app.services.dto import PatientFile, visit_summaries
 from clinic_app.storage import clinicians as repo_clinicians
 from clinic_app.storage import patients as repo_patients
-from clinic_app.storage import records as repo_records
 from clinic_app.storage import visits as repo_visits
 from clinic_app.storage.base import prefix_upper_bound, search_key
 from clinic_app.storage.database import Database, Session, open_database
@@ -471,19 +470,7 @@ def raw_patient_file(conn: sqlite3.Connection, patient_id: str) -> PatientFile:
         )
         for vid, day, clinician, status, version, amends in rows
     )
-    summaries = tuple(
-        VisitSummary(
-            v.id,
-            v.visit_date,
-            v.status,
-            v.version,
-            names.get(v.clinician_id, v.clinician_id),
-            v.amends,
-            finals.get(v.id),
-            len(v.results),
-        )
-        for v in visit_list
-    )
+    summaries = visit_summaries(visit_list, names, finals)
     return PatientFile(_patient(found), deliveries, visit_list, summaries)
 
 
@@ -591,32 +578,6 @@ def raw_save_action(conn: sqlite3.Connection, job: SaveJob) -> Changes:
 
 
 # --- the app side --------------------------------------------------------------------------------------
-
-
-def _patient_file_in(session: Session, patient_id: str) -> PatientFile:
-    """The service's open-patient work inside an open session (its own function when it has one)."""
-    in_session = getattr(patient_service, "patient_file", None)
-    if in_session is not None:
-        return in_session(session, patient_id)  # type: ignore[no-any-return]
-    patient = repo_patients.get_patient(session, patient_id)
-    deliveries = tuple(repo_patients.list_deliveries(session, patient_id))
-    visit_list = tuple(repo_visits.list_visits(session, patient_id))
-    names = {c.id: c.name for c in repo_clinicians.list_clinicians(session)}
-    finals = repo_records.final_statuses(session, [v.id for v in visit_list])
-    summaries = tuple(
-        VisitSummary(
-            v.id,
-            v.visit_date,
-            VisitStatus(v.status),
-            v.version,
-            names.get(v.clinician_id, v.clinician_id),
-            v.amends,
-            finals.get(v.id),
-            len(v.results),
-        )
-        for v in visit_list
-    )
-    return PatientFile(patient, deliveries, visit_list, summaries)
 
 
 def app_insert_visit(session: Session, job: SaveJob, notes: Mapping[str, tuple[str, str]]) -> Visit:
@@ -748,7 +709,7 @@ def _opens(db: Database, reader: sqlite3.Connection, heavy: list[str]) -> None:
         session.begin()
         reader.execute("BEGIN")
         app, raw = measure_pair(
-            lambda pid: _patient_file_in(session, pid),
+            lambda pid: patient_service.patient_file(session, pid),
             lambda pid: raw_patient_file(reader, pid),
             pairs,
             pairs[:10],

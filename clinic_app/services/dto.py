@@ -7,6 +7,7 @@ callers import everything from the services package.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from clinic_app.domain.enums import VisitStatus
@@ -54,3 +55,28 @@ class PatientFile:
     def latest_delivery(self) -> Delivery | None:
         """The most recent birth, which anchors the time gate."""
         return self.deliveries[-1] if self.deliveries else None
+
+
+def visit_summaries(
+    visits: Iterable[Visit], clinician_names: Mapping[str, str], final_statuses: Mapping[str, str]
+) -> tuple[VisitSummary, ...]:
+    """Return the visit-list lines of a patient file (unknown clinicians show by id).
+
+    Args:
+        visits: her visits, oldest first.
+        clinician_names: name by clinician id.
+        final_statuses: the clinician's final readiness status by visit id, where one was recorded.
+    """
+    return tuple(
+        VisitSummary(
+            v.id,
+            v.visit_date,
+            v.status,
+            v.version,
+            clinician_names.get(v.clinician_id, v.clinician_id),
+            v.amends,
+            final_statuses.get(v.id),
+            len(v.results),
+        )
+        for v in visits
+    )

@@ -13,7 +13,7 @@ from clinic_app.domain.ids import ClinicianId, PatientId
 from clinic_app.domain.model import Clinician, Delivery, Patient
 from clinic_app.services.changes import Changes
 from clinic_app.services.clinic import new_id
-from clinic_app.services.dto import PatientFile, VisitSummary
+from clinic_app.services.dto import PatientFile, visit_summaries
 from clinic_app.services.errors import ValidationFailed
 from clinic_app.storage import clinicians, patients, records, visits
 from clinic_app.storage.database import Database, Session
@@ -173,19 +173,7 @@ def patient_file(session: Session, patient_id: str) -> PatientFile:
     visit_list = tuple(visits.list_visits(session, patient_id))
     names = clinicians.active_names(session)
     finals = records.final_statuses(session, [v.id for v in visit_list])
-    summaries = tuple(
-        VisitSummary(
-            v.id,
-            v.visit_date,
-            v.status,
-            v.version,
-            names.get(v.clinician_id, v.clinician_id),
-            v.amends,
-            finals.get(v.id),
-            len(v.results),
-        )
-        for v in visit_list
-    )
+    summaries = visit_summaries(visit_list, names, finals)
     return PatientFile(patient, deliveries, visit_list, summaries)
 
 

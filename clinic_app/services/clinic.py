@@ -17,7 +17,7 @@ from clinic_app.domain.ids import FieldPath
 from clinic_app.domain.model import Results, Value
 from clinic_app.services.errors import StorageError, ValidationFailed
 from clinic_app.storage.database import (
-    Database,
+    Database as Database,
     default_database_path,
     open_database,
     refresh_search_statistics,

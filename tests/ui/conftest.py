@@ -1,0 +1,91 @@
+"""Window test fixtures: the demo clinic (built once, copied per test), a signed-in context on a
+synchronous task runner, per-user folders in the test's own directory, and a check that no test
+leaves a thread running (STYLE.md habit 10)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clinic_app.services import patients
+from clinic_app.services.clinic import Database, open_clinic
+from clinic_app.services.demo import build_demo
+from clinic_app.services.journal import DraftJournal
+from clinic_app.services.session import sign_in
+
+DEMO_PASSWORD = "runready-demo"
+
+
+@pytest.fixture(autouse=True)
+def user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every per-user folder (data, state, config, logs) into the test's own directory."""
+    home = tmp_path / "home"
+    for name, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_CACHE_HOME", "cache"),
+    ):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(name, str(home / sub))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("CLINIC_APP_DATABASE_URL", raising=False)
+    return home
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads() -> Iterator[None]:
+    """Fail a test that leaves a thread of ours running (a database worker nobody shut down)."""
+    before = {thread.ident for thread in threading.enumerate()}
+    yield
+    leaked = [
+        thread.name
+        for thread in threading.enumerate()
+        if thread.ident not in before and thread.is_alive() and thread.name.startswith("clinic-")
+    ]
+    assert not leaked, f"threads left running: {leaked}"
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo clinic built once for the session; tests copy the file."""
+    path = tmp_path_factory.mktemp("demo-template") / "clinic.sqlite3"
+    db = open_clinic(f"sqlite:///{path}")
+    try:
+        build_demo(db)
+    finally:
+        db.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
+    """A private copy of the demo clinic, open."""
+    target = tmp_path / "clinic.sqlite3"
+    shutil.copy2(demo_template, target)
+    db = open_clinic(f"sqlite:///{target}")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def ctx(demo_db: Database, tmp_path: Path) -> Iterator[object]:
+    """An AppContext on the demo clinic, signed in as its first clinician, with a synchronous runner."""
+    from clinic_app.ui.context import AppContext
+    from clinic_app.ui.tasks import SyncTaskRunner
+
+    clinician = patients.list_clinicians(demo_db)[0]
+    context = AppContext(
+        db=demo_db,
+        tasks=SyncTaskRunner(),
+        journal=DraftJournal(tmp_path / "journal"),
+        database_label=str(tmp_path / "clinic.sqlite3"),
+        user=sign_in(demo_db, clinician.id, DEMO_PASSWORD),
+        log_folder=tmp_path / "logs",
+    )
+    yield context
+    context.tasks.shutdown()

@@ -18,6 +18,8 @@ from clinic_app.domain.model import Results, Value
 from clinic_app.services.errors import StorageError, ValidationFailed
 from clinic_app.storage.database import (
     Database as Database,
+)
+from clinic_app.storage.database import (
     default_database_path,
     open_database,
     refresh_search_statistics,

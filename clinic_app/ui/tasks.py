@@ -177,7 +177,7 @@ class SyncTaskRunner(TaskRunner):
         self._started(task.label)
         try:
             result = task.op()
-        except Exception as error:  # noqa: BLE001 (delivered to the failure handler, as the real runner does)
+        except Exception as error:
             self._deliver(task, None, error)
         else:
             self._deliver(task, result, None)

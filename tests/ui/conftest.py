@@ -1,6 +1,7 @@
 """Window test fixtures: the demo clinic (built once, copied per test), a signed-in context on a
 synchronous task runner, per-user folders in the test's own directory, and a check that no test
-leaves a thread running (STYLE.md habit 10)."""
+leaves a thread running (STYLE.md habit 10).
+"""
 
 from __future__ import annotations
 

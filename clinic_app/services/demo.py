@@ -25,6 +25,8 @@ from clinic_app.storage.database import Database
 
 DEMO_FILE = "demo_clinic.toml"
 SYSTEM_ACTOR = "system"
+DEFAULT_AMENDMENT_REASON = "Corrected a value typed in error."
+"""The audit reason of a demo amendment whose entry in the demo file gives none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +184,12 @@ def _visit(
         author = amendment["clinician"]
         signed = visits.get_visit(db, entry["id"])
         opened = visits.amend_visit(
-            db, entry["id"], signed.version, actor_id=author, new_visit_id=amendment["id"]
+            db,
+            entry["id"],
+            signed.version,
+            actor_id=author,
+            reason=amendment.get("reason", DEFAULT_AMENDMENT_REASON),
+            new_visit_id=amendment["id"],
         )
         saved = visits.save_results(
             db,

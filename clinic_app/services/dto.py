@@ -7,9 +7,10 @@ callers import everything from the services package.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from clinic_app.domain.derived import weeks_postpartum
 from clinic_app.domain.enums import VisitStatus
 from clinic_app.domain.model import Delivery, Patient, Visit
 from clinic_app.storage.audit import AuditEntry as AuditEntry
@@ -30,6 +31,9 @@ class VisitSummary:
         amends: id of the visit this one amends, if any.
         final_status: the clinician's final readiness status, when a decision was recorded.
         value_count: how many values were recorded.
+        proposed_status: the engine's proposal stored with the latest decision; None before one.
+        weeks_postpartum: weeks from the delivery on or before the visit date (unrounded); None when
+            no birth is recorded on or before it.
     """
 
     id: str
@@ -40,6 +44,8 @@ class VisitSummary:
     amends: str | None
     final_status: str | None
     value_count: int
+    proposed_status: str | None = None
+    weeks_postpartum: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +64,12 @@ class PatientFile:
 
 
 def visit_summaries(
-    visits: Iterable[Visit], clinician_names: Mapping[str, str], final_statuses: Mapping[str, str]
+    visits: Iterable[Visit],
+    clinician_names: Mapping[str, str],
+    final_statuses: Mapping[str, str],
+    *,
+    proposed_statuses: Mapping[str, str] | None = None,
+    deliveries: Sequence[Delivery] = (),
 ) -> tuple[VisitSummary, ...]:
     """Return the visit-list lines of a patient file (unknown clinicians show by id).
 
@@ -66,7 +77,12 @@ def visit_summaries(
         visits: her visits, oldest first.
         clinician_names: name by clinician id.
         final_statuses: the clinician's final readiness status by visit id, where one was recorded.
+        proposed_statuses: the engine's proposal of the latest decision by visit id, where one was
+            recorded.
+        deliveries: her births, any order; each visit is timed from the latest one on or before it.
     """
+    proposed = proposed_statuses or {}
+    births = sorted(d.delivery_date for d in deliveries)
     return tuple(
         VisitSummary(
             v.id,
@@ -77,6 +93,14 @@ def visit_summaries(
             v.amends,
             final_statuses.get(v.id),
             len(v.results),
+            proposed.get(v.id),
+            _weeks_since_birth(births, v.visit_date),
         )
         for v in visits
     )
+
+
+def _weeks_since_birth(births: Sequence[dt.date], visit_date: dt.date) -> float | None:
+    """Weeks postpartum at ``visit_date`` from the latest of ``births`` (sorted) on or before it."""
+    before = [day for day in births if day <= visit_date]
+    return weeks_postpartum(before[-1], visit_date) if before else None

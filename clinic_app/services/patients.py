@@ -163,7 +163,8 @@ def patient_file(session: Session, patient_id: str) -> PatientFile:
     """Assemble an open patient's file inside a session (see :func:`open_patient`).
 
     Every part is read as plain columns (no ORM rows): the patient, her deliveries, her visits and
-    all their values in one query, the active clinicians' names and the visits' final statuses.
+    all their values in one query, the active clinicians' names and the visits' proposed and final
+    statuses (one query). Weeks postpartum of each visit are computed here, never in the window.
 
     Raises:
         NotFoundError: no such patient.
@@ -172,8 +173,14 @@ def patient_file(session: Session, patient_id: str) -> PatientFile:
     deliveries = tuple(patients.list_deliveries(session, patient_id))
     visit_list = tuple(visits.list_visits(session, patient_id))
     names = clinicians.active_names(session)
-    finals = records.final_statuses(session, [v.id for v in visit_list])
-    summaries = visit_summaries(visit_list, names, finals)
+    decided = records.decision_statuses(session, [v.id for v in visit_list])
+    summaries = visit_summaries(
+        visit_list,
+        names,
+        {vid: final for vid, (_, final) in decided.items()},
+        proposed_statuses={vid: proposed for vid, (proposed, _) in decided.items()},
+        deliveries=deliveries,
+    )
     return PatientFile(patient, deliveries, visit_list, summaries)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from clinic_app.domain.enums import VisitStatus
+from clinic_app.domain.errors import FieldError
 from clinic_app.domain.ids import ClinicianId, PatientId, VisitId
 from clinic_app.domain.model import Results, Visit
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.services.changes import Changes
 from clinic_app.services.clinic import annotations_for, check_results, new_id
-from clinic_app.services.errors import StorageError
+from clinic_app.services.errors import StorageError, ValidationFailed
 from clinic_app.storage import clinicians, patients, visits
 from clinic_app.storage.database import Database, Session
 
@@ -149,20 +150,41 @@ def sign_visit(
 
 
 def amend_visit(
-    db: Database, visit_id: str, expected_version: int, *, actor_id: str, new_visit_id: str | None = None
+    db: Database,
+    visit_id: str,
+    expected_version: int,
+    *,
+    actor_id: str,
+    reason: str = "",
+    new_visit_id: str | None = None,
 ) -> Changes:
     """Open an amendment of a signed visit (the original is kept, marked amended).
+
+    Args:
+        db: the clinic database.
+        visit_id: the signed visit to amend.
+        expected_version: the version the clinician's copy was loaded at.
+        actor_id: who amends (the amendment's clinician).
+        reason: why the signed visit is amended; kept in the audit event. Required in practice: an
+            empty reason is refused (the default only keeps the keyword optional for the signature).
+        new_visit_id: id for the new draft (generated when omitted).
 
     Returns:
         Changes with ``created_id`` = the new draft's id.
 
     Raises:
+        ValidationFailed: no reason given (``amendment.reason``); nothing is written.
         ReadOnlyError: the visit is not signed.
         ConflictError: the visit changed since ``expected_version``.
     """
+    why = reason.strip()
+    if not why:
+        raise ValidationFailed(
+            [FieldError("amendment.reason", "Say why the signed visit is amended; it is kept in the audit.")]
+        )
     with db.sessions.begin() as session:
         draft = visits.amend_visit(
-            session, visit_id, expected_version, new_visit_id or new_id("V"), actor_id=actor_id
+            session, visit_id, expected_version, new_visit_id or new_id("V"), actor_id=actor_id, reason=why
         )
         original = visits.get_visit(session, visit_id)
     return _changes(f"Opened an amendment of visit {visit_id}", draft, original, created=draft.id)

@@ -208,14 +208,22 @@ def list_reports(session: Session, visit_id: str) -> list[ReportEntry]:
 
 def final_statuses(session: Session, visit_ids: list[str]) -> dict[str, str]:
     """Return the final status of the current (latest) decision of each visit that has one."""
+    return {visit_id: final for visit_id, (_, final) in decision_statuses(session, visit_ids).items()}
+
+
+def decision_statuses(session: Session, visit_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Return ``(proposed, final)`` of the current (latest) decision of each visit that has one.
+
+    One query for both statuses: rows come oldest first, so the last one per visit wins.
+    """
     if not visit_ids:
         return {}
-    rows = read_rows(session, _FINAL_STATUSES, {"visit_ids": visit_ids}).all()
-    return {visit_id: status for visit_id, status in rows}
+    rows = read_rows(session, _DECISION_STATUSES, {"visit_ids": visit_ids}).all()
+    return {visit_id: (proposed, final) for visit_id, proposed, final in rows}
 
 
-_FINAL_STATUSES = (
-    select(DecisionRow.visit_id, DecisionRow.final_status)
+_DECISION_STATUSES = (
+    select(DecisionRow.visit_id, DecisionRow.proposed_status, DecisionRow.final_status)
     .where(DecisionRow.visit_id.in_(bindparam("visit_ids", expanding=True)))
     .order_by(DecisionRow.decided_at, DecisionRow.id)
 )

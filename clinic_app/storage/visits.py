@@ -380,11 +380,18 @@ def sign_visit(session: Session, visit_id: str, expected_version: int, *, clinic
 
 
 def amend_visit(
-    session: Session, visit_id: str, expected_version: int, new_visit_id: str, *, actor_id: str
+    session: Session,
+    visit_id: str,
+    expected_version: int,
+    new_visit_id: str,
+    *,
+    actor_id: str,
+    reason: str = "",
 ) -> Visit:
     """Open an amendment of a signed visit: a new draft with a copy of its results.
 
-    The signed original is kept unchanged except for its status, which becomes ``amended``.
+    The signed original is kept unchanged except for its status, which becomes ``amended``. The
+    clinician's reason for amending is kept in the audit event (the services require one).
 
     Returns:
         The new draft visit (``amends`` = the original's id).
@@ -418,6 +425,6 @@ def amend_visit(
         entity="visit",
         entity_id=visit_id,
         before={"status": VisitStatus.SIGNED.value},
-        after={"status": VisitStatus.AMENDED.value, "amended_by_visit": new_visit_id},
+        after={"status": VisitStatus.AMENDED.value, "amended_by_visit": new_visit_id, "reason": reason},
     )
     return created

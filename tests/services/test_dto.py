@@ -64,3 +64,18 @@ def test_patient_file_is_usable_after_the_database_closes(clinic: Database) -> N
     clinic.dispose()
     assert opened.patient.display_name == "Zoë Ní Bhriain"
     assert [s.clinician_name for s in opened.summaries] == ["Alex Byrne"]
+
+
+def test_visit_before_any_birth_has_no_weeks_postpartum() -> None:
+    """A visit dated before every recorded birth shows no weeks postpartum rather than a negative number."""
+    from clinic_app.domain.enums import DeliveryMode, VisitStatus
+    from clinic_app.domain.ids import ClinicianId, PatientId, VisitId
+    from clinic_app.domain.model import Delivery, Visit
+    from clinic_app.services.dto import visit_summaries
+
+    visit = Visit(
+        VisitId("V-1"), PatientId("P-1"), dt.date(2026, 5, 1), ClinicianId("C-1"), VisitStatus.DRAFT
+    )
+    birth = Delivery(dt.date(2026, 6, 1), DeliveryMode.SPONTANEOUS_VAGINAL)
+    (summary,) = visit_summaries([visit], {"C-1": "Alex Byrne"}, {}, deliveries=[birth])
+    assert summary.weeks_postpartum is None and summary.proposed_status is None

@@ -14,7 +14,9 @@ from clinic_app.services import patients, records, visits
 from clinic_app.services.clinic import open_clinic
 from clinic_app.services.errors import ConflictError, ValidationFailed
 from clinic_app.storage import database
+from clinic_app.storage import records as storage_records
 from clinic_app.storage.database import Database
+from clinic_app.storage.records import DecisionInput
 
 from .conftest import CLINICIAN, DELIVERY, PATIENT, TODAY
 
@@ -102,6 +104,28 @@ def test_open_patient_lists_visits_with_status_and_clinician(clinic: Database) -
         "Alex Byrne",
     )
     assert summary.final_status is None and summary.value_count == 0
+    assert summary.proposed_status is None
+    assert summary.weeks_postpartum == pytest.approx(92 / 7)
+
+
+def test_summaries_carry_the_latest_proposal_and_weeks_from_the_birth_before(clinic: Database) -> None:
+    """Each visit is timed from the latest birth on or before it; the latest decision's proposal is shown."""
+    for visit_id, day in (("V-A", dt.date(2026, 9, 1)), ("V-B", dt.date(2026, 10, 20))):
+        visits.create_visit(
+            clinic, PATIENT, day, clinician_id=CLINICIAN, actor_id=CLINICIAN, visit_id=visit_id, today=TODAY
+        )
+    later = Delivery(dt.date(2026, 10, 6), DeliveryMode.PLANNED_CAESAREAN, parity=2)
+    patients.add_delivery(clinic, PATIENT, later, actor_id=CLINICIAN, today=TODAY)
+    overridden = DecisionInput(
+        "default", "1.0", "NOT_YET_TIME", {}, "overridden", "READY_WITH_CAUTION", comment="Reviewed"
+    )
+    with clinic.sessions.begin() as session:
+        storage_records.add_decision(session, "V-A", overridden, clinician_id=CLINICIAN)
+    a, b = patients.open_patient(clinic, PATIENT).summaries
+    assert (a.proposed_status, a.final_status) == ("NOT_YET_TIME", "READY_WITH_CAUTION")
+    assert a.weeks_postpartum == pytest.approx(92 / 7)
+    assert (b.proposed_status, b.final_status) == (None, None)
+    assert b.weeks_postpartum == pytest.approx(2.0)
 
 
 def test_clinician_profiles(db: Database) -> None:

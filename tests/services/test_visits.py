@@ -107,7 +107,12 @@ def test_amendment_keeps_the_signed_original(clinic: Database, passing: Results)
     version = _visit(clinic, passing)
     signed = visits.sign_visit(clinic, "V-1", version, clinician_id=CLINICIAN, password=PASSWORD)
     opened = visits.amend_visit(
-        clinic, "V-1", signed.version_of("V-1") or 0, actor_id=CLINICIAN, new_visit_id="V-1A"
+        clinic,
+        "V-1",
+        signed.version_of("V-1") or 0,
+        actor_id=CLINICIAN,
+        reason="Weight typed in pounds",
+        new_visit_id="V-1A",
     )
     assert opened.created_id == "V-1A" and opened.touches_visit("V-1")
     visits.save_results(
@@ -124,11 +129,29 @@ def test_amendment_keeps_the_signed_original(clinic: Database, passing: Results)
     assert visits.get_visit(clinic, "V-1A").amends == "V-1"
 
 
+def test_amendment_reason_is_required_and_audited(clinic: Database, passing: Results) -> None:
+    """An amendment without a reason is refused at amendment.reason; a given reason reaches the audit."""
+    version = _visit(clinic, passing)
+    signed = visits.sign_visit(clinic, "V-1", version, clinician_id=CLINICIAN, password=PASSWORD)
+    signed_version = signed.version_of("V-1") or 0
+    with pytest.raises(ValidationFailed) as caught:
+        visits.amend_visit(clinic, "V-1", signed_version, actor_id=CLINICIAN, reason="  ")
+    assert [e.path for e in caught.value.errors] == ["amendment.reason"]
+    assert visits.get_visit(clinic, "V-1").status is VisitStatus.SIGNED
+    visits.amend_visit(clinic, "V-1", signed_version, actor_id=CLINICIAN, reason=" Weight in pounds ")
+    (event,) = [
+        e for e in records.list_audit_events(clinic, entity="visit", entity_id="V-1") if e.action == "amend"
+    ]
+    assert event.after["reason"] == "Weight in pounds"
+
+
 def test_visit_record_has_earlier_visits_but_not_replaced_ones(clinic: Database, passing: Results) -> None:
     """The record for a follow-up lists earlier current visits oldest first, skipping amended originals."""
     v1 = _visit(clinic, passing, "V-1", dt.date(2026, 8, 1))
     signed = visits.sign_visit(clinic, "V-1", v1, clinician_id=CLINICIAN, password=PASSWORD)
-    visits.amend_visit(clinic, "V-1", signed.version_of("V-1") or 0, actor_id=CLINICIAN, new_visit_id="V-1A")
+    visits.amend_visit(
+        clinic, "V-1", signed.version_of("V-1") or 0, actor_id=CLINICIAN, reason="Typo", new_visit_id="V-1A"
+    )
     _visit(clinic, passing, "V-2", dt.date(2026, 9, 1))
     _visit(clinic, passing, "V-3", dt.date(2026, 10, 1))
     record = visits.load_visit_record(clinic, "V-3")

@@ -121,3 +121,21 @@ def test_report_record_keeps_the_file_hash(db: Database) -> None:
         event = audit.list_events(session, entity="report")[0]
     assert (report.sha256, report.file_name, report.created_by) == (digest, "v1.pdf", "C-1")
     assert event.after["sha256"] == digest
+
+
+def test_decision_statuses_give_the_latest_proposal_and_final(db: Database) -> None:
+    """The current decision's proposed and final statuses come back together; undecided visits are absent."""
+    first = DecisionInput("default", "1.0", "NOT_YET_TIME", PROPOSAL, "confirmed", "NOT_YET_TIME")
+    later = DecisionInput(
+        "default", "1.0", "READY_WITH_CAUTION", {}, "overridden", "READY", comment="Reviewed in clinic"
+    )
+    with db.sessions.begin() as session:
+        assert records.decision_statuses(session, ["V-1"]) == {}
+        records.add_decision(session, "V-1", first, clinician_id="C-1")
+        records.add_decision(session, "V-1", later, clinician_id="C-1")
+    with db.sessions.begin() as session:
+        assert records.decision_statuses(session, ["V-1", "V-404"]) == {
+            "V-1": ("READY_WITH_CAUTION", "READY")
+        }
+        assert records.final_statuses(session, ["V-1"]) == {"V-1": "READY"}
+        assert records.decision_statuses(session, []) == {}

@@ -142,6 +142,19 @@ def test_amendment_keeps_the_original(db: Database) -> None:
     assert [v.id for v in history] == ["V-1", "V-2"]
 
 
+def test_amendment_reason_is_kept_in_the_audit(db: Database) -> None:
+    """The reason given for amending a signed visit is stored in the amendment's audit event."""
+    _new_visit(db)
+    with db.sessions.begin() as session:
+        signed = visits.sign_visit(session, "V-1", 1, clinician_id=C1)
+        visits.amend_visit(session, "V-1", signed.version, "V-2", actor_id=C1, reason="Weight in pounds")
+    with db.sessions.begin() as session:
+        (event,) = [
+            e for e in audit.list_events(session, entity="visit", entity_id="V-1") if e.action == "amend"
+        ]
+    assert event.after["reason"] == "Weight in pounds" and event.after["amended_by_visit"] == "V-2"
+
+
 def test_amending_a_draft_is_refused(db: Database) -> None:
     """Only signed visits are amended; a draft is edited directly."""
     _new_visit(db)

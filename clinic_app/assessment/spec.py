@@ -17,6 +17,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from clinic_app.assessment.layout import LayoutSpec, parse_layouts
 from clinic_app.assessment.tomlkeys import FormSpecError as FormSpecError  # re-exported: part of this API
 from clinic_app.assessment.tomlkeys import flag, no_unknown_keys, number, text, unit_ranges
 from clinic_app.domain.enums import Side
@@ -25,7 +26,7 @@ from clinic_app.resources import forms_folder
 MISSING_REASON = "missing_reason"
 """Path suffix of the reason recorded when one side of a sided field is missing."""
 
-_FORM_KEYS = frozenset({"id", "title", "order", "description", "source", "rules", "fields"})
+_FORM_KEYS = frozenset({"id", "title", "order", "description", "source", "rules", "fields", "layout"})
 _FIELD_KEYS = frozenset(
     {
         "id",
@@ -161,6 +162,7 @@ class FormSpec:
         fields: the fields in display order.
         rules: names of cross-field rules (``clinic_app.assessment.crossfield``) that apply.
         file_name: the file it was read from, for error messages.
+        layouts: arrangements of some fields (``[[layout]]``, :mod:`clinic_app.assessment.layout`).
     """
 
     id: str
@@ -171,12 +173,20 @@ class FormSpec:
     fields: tuple[FieldSpec, ...]
     rules: tuple[str, ...] = ()
     file_name: str = ""
+    layouts: tuple[LayoutSpec, ...] = ()
 
     def field(self, field_id: str) -> FieldSpec | None:
         """Return the field with ``field_id``, or None."""
         for spec in self.fields:
             if spec.id == field_id:
                 return spec
+        return None
+
+    def layout_of(self, field_id: str) -> LayoutSpec | None:
+        """Return the layout that places ``field_id``, or None when it sits in the plain list."""
+        for layout in self.layouts:
+            if field_id in layout.field_ids:
+                return layout
         return None
 
 
@@ -313,6 +323,7 @@ def parse_form(data: Mapping[str, Any], file_name: str) -> FormSpec:
         fields=fields,
         rules=tuple(rules),
         file_name=file_name,
+        layouts=parse_layouts(data.get("layout"), ids, file_name),
     )
 
 

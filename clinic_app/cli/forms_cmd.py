@@ -10,6 +10,7 @@ import argparse
 import sys
 from typing import Any
 
+from clinic_app.assessment.layout import LayoutSpec
 from clinic_app.assessment.spec import FieldSpec, FormCatalogue, FormSpecError, load_forms
 from clinic_app.assessment.wording import format_range
 
@@ -64,7 +65,30 @@ def _show(catalogue: FormCatalogue, form_id: str) -> int:
         print(f"  {spec.id}{' (left/right)' if spec.sided else ''}{' *required' if spec.required else ''}")
         print(f"      {spec.label} — {_describe(spec)}")
         print(f"      source: {spec.source}")
+    if form.layouts:
+        print()
+        print("Layouts:")
+        for layout in form.layouts:
+            for line in _describe_layout(layout):
+                print(f"  {line}")
     return 0
+
+
+def _describe_layout(layout: LayoutSpec) -> list[str]:
+    """A layout as lines: kind and title, then where each field sits, then the derived measure."""
+    lines = [f"{layout.kind} '{layout.title}'"]
+    if layout.above:
+        lines.append(f"    above: {', '.join(layout.above)}")
+    if layout.columns:
+        lines.append(f"    columns: {' | '.join(layout.columns)}")
+    for index, row in enumerate(layout.rows):
+        heading = f"{layout.row_labels[index]}: " if layout.row_labels else ""
+        lines.append(f"    {heading}{' | '.join(row)}")
+    if layout.fields:
+        lines.append(f"    {' | '.join(layout.fields)}")
+    if layout.derived:
+        lines.append(f"    shows: {layout.derived}")
+    return lines
 
 
 def _describe(spec: FieldSpec) -> str:

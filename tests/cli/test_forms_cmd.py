@@ -53,3 +53,22 @@ def test_forms_reports_broken_form_files(
     monkeypatch.setattr(spec, "forms_folder", lambda: folder)
     assert main(["forms"]) == 1
     assert "Cannot read the assessment forms: bad.toml" in capsys.readouterr().err
+
+
+def test_forms_show_lists_layouts(capsys: pytest.CaptureFixture[str]) -> None:
+    """Showing a battery with layouts prints each layout's kind, title, rows and derived measure."""
+    assert main(["forms", "show", "prolapse"]) == 0
+    out = capsys.readouterr().out
+    assert "Layouts:" in out
+    assert "grid 'POP-Q points (cm from the hymen)'" in out
+    assert "popq_gh | popq_pb | popq_tvl" in out
+    assert "shows: popq_stage" in out
+
+
+def test_forms_show_table_layout_headings(capsys: pytest.CaptureFixture[str]) -> None:
+    """A table layout prints the fields above it, its columns and each labelled row."""
+    assert main(["forms", "show", "diastasis"]) == 0
+    out = capsys.readouterr().out
+    assert "above: method, unit, site_protocol" in out
+    assert "columns: Rest | Head-lift" in out
+    assert "At umbilicus: ird_umbilicus_rest | ird_umbilicus_curl" in out

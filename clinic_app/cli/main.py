@@ -38,6 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, starts the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"RunReady Clinic {clinic_app.__version__}")
+    parser.add_argument(
+        "--database",
+        dest="window_database",
+        metavar="URL",
+        help="database URL for the desktop app started without a command (default: "
+        "CLINIC_APP_DATABASE_URL, then the per-user clinic file); a command given after it uses it too",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         module = importlib.import_module(module_name)
@@ -50,8 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
+    window_database: str | None = args.window_database
     if handler is None:
-        return _start_default(parser)
+        return _start_default(parser, window_database)
+    if window_database and getattr(args, "database", window_database) is None:
+        # `--database URL overview` means the same as `overview --database URL`.
+        args.database = window_database
     try:
         return handler(args)
     except KeyboardInterrupt:
@@ -59,18 +70,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _start_default(parser: argparse.ArgumentParser) -> int:
+def _start_default(parser: argparse.ArgumentParser, database: str | None = None) -> int:
     """Start the desktop app when this build has one, else show the clinic overview.
 
-    Until the desktop window is written, ``python -m clinic_app`` opens the clinic database (creating
-    and migrating it on first start) and prints the overview, so the README's run command shows the
-    demo clinic at work.
+    A build without the window (no ``clinic_app.ui.app``) opens the clinic database (creating and
+    migrating it on first start) and prints the overview instead.
+
+    Args:
+        parser: the top-level parser (for the overview fallback).
+        database: the top-level ``--database`` URL, passed on to the window.
     """
-    if importlib.util.find_spec("clinic_app.ui") is not None:
+    options = ["--database", database] if database else []
+    has_window = importlib.util.find_spec("clinic_app.ui") is not None
+    if has_window and importlib.util.find_spec("clinic_app.ui.app") is not None:
         gui = importlib.import_module("clinic_app.ui.app")
-        result: int = gui.run()
+        result: int = gui.run(options)
         return result
-    return handler_for(parser, ["overview"])
+    return handler_for(parser, ["overview", *options])
 
 
 def handler_for(parser: argparse.ArgumentParser, argv: list[str]) -> int:

@@ -25,7 +25,7 @@ from clinic_app.storage.database import (
     refresh_search_statistics,
     resolve_database_url,
 )
-from clinic_app.storage.diagnose import Condition, check_database, classify, describe_storage_error
+from clinic_app.storage.diagnose import Condition, check_database, classify, describe_storage_error, shown_url
 from clinic_app.storage.migrate import migrate
 
 
@@ -79,6 +79,15 @@ def explain_failure(error: BaseException, url: str | None = None) -> str | None:
     if classify(error) is Condition.UNKNOWN:
         return None
     return describe_storage_error(error, resolve_database_url(url))
+
+
+def database_label(url: str | None = None) -> str:
+    """Return where the clinic's data lives, for the window: a SQLite file, or a URL without password.
+
+    Args:
+        url: as for :func:`open_clinic` (None: the environment, then the default file).
+    """
+    return shown_url(resolve_database_url(url))
 
 
 def new_id(prefix: str) -> str:

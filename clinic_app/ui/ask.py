@@ -7,7 +7,7 @@ instead of driving modal dialogs.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 def ask_password(parent: QWidget | None, title: str, prompt: str) -> str | None:
@@ -53,3 +53,11 @@ def show_error(parent: QWidget | None, title: str, text: str) -> None:
 def show_info(parent: QWidget | None, title: str, text: str) -> None:
     """Tell the clinician something she should know."""
     QMessageBox.information(parent, title, text)
+
+
+def run_dialog(dialog: QDialog) -> bool:
+    """Run a modal dialog the window built (override, sign, conflict); True when accepted.
+
+    Tests replace this to fill the dialog in and accept it without a nested event loop.
+    """
+    return dialog.exec() == QDialog.DialogCode.Accepted

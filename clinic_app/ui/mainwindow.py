@@ -1,0 +1,405 @@
+"""The main window: patient list on the left, patient page or visit editor in the middle, the live
+proposal on the right; menus and shortcuts for everything a session needs.
+
+The window holds no clinical logic. It wires the parts together: the patient list opens a patient
+page, the page opens a visit in the editor, the editor's evaluation feeds the proposal panel, and the
+panel's buttons run the decision dialogs. Every database call goes through ``ctx.tasks``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDockWidget,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.services.changes import Changes
+from clinic_app.services.session import SignedIn
+from clinic_app.ui import ask
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.idle import IdleWatcher
+from clinic_app.ui.keyboard import SHORTCUTS, KeyboardDialog
+from clinic_app.ui.patients.dialog import PatientDialog
+from clinic_app.ui.patients.model import PatientListModel, PatientSearch
+from clinic_app.ui.patients.page import PatientPage
+from clinic_app.ui.signin import LockScreen
+from clinic_app.ui.visit.actions import DecisionActions
+from clinic_app.ui.visit.editor import VisitEditor
+from clinic_app.ui.visit.proposal import ProposalPanel
+
+WELCOME, PATIENT, VISIT, LOCKED = range(4)
+
+
+class MainWindow(QMainWindow):
+    """The RunReady Clinic window for one signed-in clinician."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("RunReady Clinic")
+        self.resize(1280, 800)
+        self._before_lock = WELCOME
+        self._quitting = False
+
+        # Patients dock
+        self.search_box = QLineEdit(self)
+        self.search_box.setPlaceholderText("Search: name, date of birth, record no. or id")
+        self.search_box.setAccessibleName("Search patients")
+        self.search_box.setClearButtonEnabled(True)
+        self.archived_box = QCheckBox("Include archived", self)
+        self.patient_model = PatientListModel(self)
+        self.patient_view = QTableView(self)
+        self.patient_view.setModel(self.patient_model)
+        self.patient_view.setAccessibleName("Patients")
+        self.patient_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.patient_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.patient_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.patient_view.verticalHeader().hide()
+        self.patient_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.patient_view.horizontalHeader().setStretchLastSection(True)
+        self.result_label = QLabel(self)
+        self.new_patient_button = QPushButton("New patient…", self)
+        self.search = PatientSearch(ctx, self.patient_model, self)
+        dock_body = QWidget(self)
+        dock_layout = QVBoxLayout(dock_body)
+        dock_layout.addWidget(self.search_box)
+        dock_layout.addWidget(self.archived_box)
+        dock_layout.addWidget(self.patient_view, 1)
+        dock_layout.addWidget(self.result_label)
+        dock_layout.addWidget(self.new_patient_button)
+        self.patients_dock = QDockWidget("Patients", self)
+        self.patients_dock.setObjectName("patientsDock")
+        self.patients_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        self.patients_dock.setWidget(dock_body)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.patients_dock)
+
+        # Centre
+        self.stack = QStackedWidget(self)
+        self.welcome = QLabel(
+            "Find a patient in the list on the left (Ctrl+F), or register a new one (Ctrl+N).", self
+        )
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome.setWordWrap(True)
+        self.patient_page = PatientPage(ctx, self)
+        self.editor = VisitEditor(ctx, parent=self)
+        self.lock_screen = LockScreen(ctx.db, ctx.tasks, self)
+        for page in (self.welcome, self.patient_page, self.editor, self.lock_screen):
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+
+        # Proposal dock
+        self.proposal = ProposalPanel(self)
+        self.proposal_dock = QDockWidget("Proposal", self)
+        self.proposal_dock.setObjectName("proposalDock")
+        self.proposal_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        self.proposal_dock.setWidget(self.proposal)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.proposal_dock)
+        self.proposal_dock.hide()
+        self.actions_ = DecisionActions(ctx, self.editor, self.proposal, self)
+
+        self.busy_label = QLabel(self)
+        self.user_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.busy_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self._build_menus()
+        self._connect()
+        self.idle = IdleWatcher(ctx.idle_lock_minutes, self)
+        self.idle.idle_did_expire.connect(self.lock)
+        self._refresh_user()
+        QTimer.singleShot(0, self._initial_search)
+
+    # --- construction ------------------------------------------------------------------------------
+
+    def _action(self, menu: object, name: str, slot: object) -> QAction:
+        """Add the named action (text and shortcut from ``keyboard.SHORTCUTS``) to a menu."""
+        text, keys = SHORTCUTS[name]
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_patient_action = self._action(file_menu, "new_patient", self.new_patient)
+        self.search_action = self._action(file_menu, "search", self.focus_search)
+        file_menu.addSeparator()
+        self.lock_action = self._action(file_menu, "lock", self.lock)
+        self.quit_action = self._action(file_menu, "quit", self.close)
+        visit_menu = bar.addMenu("&Visit")
+        self.new_visit_action = self._action(visit_menu, "new_visit", self.patient_page.new_visit)
+        self.save_action = self._action(visit_menu, "save", self.save)
+        visit_menu.addSeparator()
+        self.next_action = self._action(visit_menu, "next_battery", self.editor.next_battery)
+        self.previous_action = self._action(visit_menu, "previous_battery", self.editor.previous_battery)
+        self.copy_action = self._action(visit_menu, "copy_last", self.editor.copy_from_last_visit)
+        self.back_action = self._action(visit_menu, "back", self.show_patient_page)
+        visit_menu.addSeparator()
+        self.confirm_action = self._action(visit_menu, "confirm", self.actions_.confirm)
+        self.override_action = self._action(visit_menu, "override", self.actions_.override)
+        self.sign_action = self._action(visit_menu, "sign", self.actions_.sign)
+        self.amend_action = self._action(visit_menu, "amend", self.actions_.amend)
+        help_menu = bar.addMenu("&Help")
+        self.keyboard_action = self._action(help_menu, "keyboard", self.show_keyboard)
+        self.about_action = self._action(help_menu, "about", self.show_about)
+        self._visit_actions = (
+            self.save_action,
+            self.next_action,
+            self.previous_action,
+            self.copy_action,
+            self.back_action,
+            self.confirm_action,
+            self.override_action,
+            self.sign_action,
+            self.amend_action,
+        )
+
+    def _connect(self) -> None:
+        self.search_box.textChanged.connect(self._search_changed)
+        self.archived_box.toggled.connect(self._archived_toggled)
+        self.search.results_did_arrive.connect(self._results_arrived)
+        self.patient_view.activated.connect(self._patient_activated)
+        self.patient_view.selectionModel().currentRowChanged.connect(self._patient_selected)
+        self.new_patient_button.clicked.connect(self.new_patient)
+        self.patient_page.visit_did_open.connect(self.open_visit)
+        self.editor.back_requested.connect(self.show_patient_page)
+        self.editor.evaluation_did_change.connect(self.actions_.evaluation_changed)
+        self.editor.dirty_did_change.connect(self._dirty_changed)
+        self.lock_screen.unlock_did_succeed.connect(self.unlock)
+        self.stack.currentChanged.connect(self._page_changed)
+        self.ctx.tasks.busy_did_change.connect(self._busy_changed)
+        self.ctx.tasks.operation_did_execute.connect(self._on_operation)
+        self.ctx.tasks.task_did_fail.connect(self._task_failed)
+
+    # --- patients ------------------------------------------------------------------------------------
+
+    @Slot()
+    def _initial_search(self) -> None:
+        self.search.search(self.search_box.text(), include_archived=self.archived_box.isChecked())
+
+    @Slot(str)
+    def _search_changed(self, text: str) -> None:
+        self.search.search(text, include_archived=self.archived_box.isChecked())
+
+    @Slot(bool)
+    def _archived_toggled(self, checked: bool) -> None:
+        self.search.search(self.search_box.text(), include_archived=checked)
+
+    @Slot(int)
+    def _results_arrived(self, count: int) -> None:
+        more = " (the first ones — type more to narrow)" if count >= self.search.limit else ""
+        self.result_label.setText(f"{count} patient{'s' if count != 1 else ''}{more}")
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box (Ctrl+F)."""
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    @Slot(object, object)
+    def _patient_selected(self, current: object, _previous: object) -> None:
+        """Keyboard browsing of the list does not open anyone; Enter or a double-click does."""
+
+    @Slot(object)
+    def _patient_activated(self, index: object) -> None:
+        patient = self.patient_model.patient_at(index.row())  # type: ignore[attr-defined]
+        if patient is not None:
+            self.open_patient(str(patient.id))
+
+    def open_patient(self, patient_id: str) -> None:
+        """Show a patient's page (after the unsaved-changes guard)."""
+        self._guard(lambda: self._open_patient_now(patient_id))
+
+    def _open_patient_now(self, patient_id: str) -> None:
+        self.patient_page.load(patient_id)
+        self.stack.setCurrentIndex(PATIENT)
+
+    def new_patient(self) -> None:
+        """Register a new patient (Ctrl+N)."""
+        dialog = PatientDialog(self.ctx, parent=self)
+        if ask.run_dialog(dialog) and dialog.created_id:
+            self.open_patient(dialog.created_id)
+
+    # --- visits --------------------------------------------------------------------------------------
+
+    @Slot(str, str)
+    def open_visit(self, patient_id: str, visit_id: str) -> None:
+        """Open a visit in the editor (after the unsaved-changes guard)."""
+        self._guard(lambda: self._open_visit_now(visit_id))
+
+    def _open_visit_now(self, visit_id: str, then: object = None) -> None:
+        self.editor.open_visit(visit_id, then=then)  # type: ignore[arg-type]
+        self.stack.setCurrentIndex(VISIT)
+
+    def show_patient_page(self) -> None:
+        """Back from the editor to the patient page (Alt+Left)."""
+        if self.stack.currentIndex() != VISIT:
+            return
+        record = self.editor.record
+        self._guard(lambda: self._back_now(str(record.patient.id) if record else None))
+
+    def _back_now(self, patient_id: str | None) -> None:
+        if patient_id:
+            self.patient_page.load(patient_id)
+        self.stack.setCurrentIndex(PATIENT if patient_id else WELCOME)
+
+    def save(self) -> None:
+        """Save the open visit (Ctrl+S)."""
+        if self.stack.currentIndex() == VISIT:
+            self.editor.save()
+
+    def restore_journal(self) -> None:
+        """Offer to bring back values typed before a crash, for the signed-in clinician's visits."""
+        user = self.ctx.user
+        if user is None:
+            return
+        for entry in self.ctx.journal.pending():
+            if entry.clinician_id != user.clinician_id:
+                continue
+            answer = ask.choose(
+                self,
+                "Unsaved values found",
+                f"{len(entry.values)} values typed into visit {entry.visit_id} on "
+                f"{entry.written_at:%d %b %Y %H:%M} (UTC) were not saved. Restore them?",
+                ["Restore", "Discard"],
+            )
+            if answer == 0:
+                values = dict(entry.values)
+                self.patient_page.load(entry.patient_id)
+                self._open_visit_now(entry.visit_id, then=lambda values=values: self.editor.restore(values))
+                return
+            if answer == 1:
+                self.ctx.journal.discard(entry.visit_id)
+
+    def _guard(self, proceed: object) -> None:
+        """Run ``proceed`` unless unsaved changes would be lost and she cancels."""
+        if not self.editor.dirty:
+            proceed()  # type: ignore[operator]
+            return
+        answer = ask.choose(
+            self,
+            "Unsaved changes",
+            "This visit has changes that are not saved yet.",
+            ["Save", "Discard changes"],
+        )
+        if answer == 0:
+            self.editor.save(then=proceed)  # type: ignore[arg-type]
+        elif answer == 1:
+            self.editor.discard_changes()
+            proceed()  # type: ignore[operator]
+
+    # --- lock and sign-in ----------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Hide patient data until the clinician signs in again (idle time-out or Ctrl+L)."""
+        if self.stack.currentIndex() == LOCKED or self.ctx.user is None:
+            return
+        if self.editor.dirty:
+            self.editor.write_journal()
+        self._before_lock = self.stack.currentIndex()
+        self.lock_screen.prepare(self.ctx.user)
+        self.stack.setCurrentIndex(LOCKED)
+        self.patients_dock.hide()
+        self.proposal_dock.hide()
+        for action in (*self._visit_actions, self.new_patient_action, self.search_action, self.new_visit_action):
+            action.setEnabled(False)
+
+    @Slot(object)
+    def unlock(self, user: SignedIn) -> None:
+        """Back to where she was (or, for another clinician, to the start)."""
+        previous = self.ctx.user
+        self.ctx.user = user
+        same = previous is not None and previous.clinician_id == user.clinician_id
+        if not same and self.editor.dirty:
+            self.editor.discard_changes()
+        self.patients_dock.show()
+        for action in (*self._visit_actions, self.new_patient_action, self.search_action, self.new_visit_action):
+            action.setEnabled(True)
+        self.stack.setCurrentIndex(self._before_lock if same else WELCOME)
+        self._refresh_user()
+
+    def _refresh_user(self) -> None:
+        user = self.ctx.user
+        self.user_label.setText(f"Signed in: {user.name}" if user else "Not signed in")
+        self.setWindowTitle(f"RunReady Clinic — {self.ctx.database_label}" if self.ctx.database_label else "RunReady Clinic")
+
+    # --- page changes, busy, errors --------------------------------------------------------------------
+
+    @Slot(int)
+    def _page_changed(self, index: int) -> None:
+        self.proposal_dock.setVisible(index == VISIT)
+        in_visit = index == VISIT
+        for action in self._visit_actions:
+            action.setEnabled(in_visit)
+
+    @Slot(bool)
+    def _dirty_changed(self, dirty: bool) -> None:
+        self.setWindowModified(dirty)
+
+    @Slot(bool, str)
+    def _busy_changed(self, busy: bool, label: str) -> None:
+        self.busy_label.setText(f"⏳ {label or 'Working…'}" if busy else "")
+
+    @Slot(object, object)
+    def _on_operation(self, changes: Changes, _initiator: object) -> None:
+        self.statusBar().showMessage(changes.summary, 6000)
+        if changes.patient_ids:
+            self.search.refresh()
+
+    @Slot(object, str)
+    def _task_failed(self, error: object, label: str) -> None:
+        ask.show_error(self, "Something went wrong", f"{label or 'The last action'} failed: {error}")
+
+    # --- help ----------------------------------------------------------------------------------------
+
+    def show_keyboard(self) -> None:
+        """List every shortcut (Help → Keyboard)."""
+        KeyboardDialog(self).exec()
+
+    def show_about(self) -> None:
+        """Say what the app is and where its data lives."""
+        ask.show_info(
+            self,
+            "About RunReady Clinic",
+            "RunReady Clinic proposes a return-to-run decision after childbirth from the examination you"
+            " record; you confirm or override it. It never clears anyone on its own.\n\n"
+            f"Database: {self.ctx.database_label}",
+        )
+
+    # --- closing ---------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        """Guard unsaved changes, then let pending saves finish before the window goes."""
+        if self.editor.dirty and not self._quitting:
+            answer = ask.choose(
+                self,
+                "Unsaved changes",
+                "This visit has changes that are not saved yet.",
+                ["Save and quit", "Quit without saving"],
+            )
+            if answer is None:
+                event.ignore()
+                return
+            if answer == 0:
+                event.ignore()
+                self._quitting = True
+                self.editor.save(then=self.close)
+                return
+            self.editor.discard_changes()
+        self.idle.stop()
+        super().closeEvent(event)

@@ -1,0 +1,441 @@
+"""The visit editor: one page per battery, built from the form files, with live checks and proposal.
+
+Every change goes: page → binder collects plain values → ``services.editing.evaluate`` (validation
+and the engine, pure and fast) → messages routed to their fields, live measures to their labels,
+the battery states to the navigation list, and the proposal to whoever listens
+(``evaluation_did_change``). The evaluation is coalesced with a zero-delay timer, so a burst of
+keystrokes is judged once, after the last one is handled. Saving goes through the task runner; the
+service validates again and refuses anything invalid, and its refusal is shown as a summary whose
+every line jumps to its field. The recovery journal keeps what she typed a moment after each change.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.enums import VisitStatus
+from clinic_app.domain.model import Value
+from clinic_app.domain.visitfile import VisitRecord
+from clinic_app.services import editing, visits
+from clinic_app.services.changes import Changes
+from clinic_app.services.clinic import forms
+from clinic_app.services.errors import ConflictError, ReadOnlyError, ValidationFailed
+from clinic_app.ui import ask
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.forms.page import BatteryPage
+from clinic_app.ui.forms.registry import WidgetRegistry, default_registry
+from clinic_app.ui.visit.binder import VisitBinder
+from clinic_app.ui.visit.summary import ErrorSummary
+
+JOURNAL_DELAY_MS = 800
+"""Typed values reach the recovery journal this long after the last change."""
+
+
+class VisitEditor(QWidget):
+    """Edit one visit: battery navigation, the pages, Save, and the live evaluation.
+
+    Signals:
+        evaluation_did_change(LiveEvaluation): new proposal, errors and measures for the panel.
+        visit_did_load(VisitRecord): a visit was opened (or reloaded after a change).
+        dirty_did_change(bool): unsaved changes appeared / were saved or discarded.
+        back_requested(): she wants to go back to the patient page.
+    """
+
+    evaluation_did_change = Signal(object)
+    visit_did_load = Signal(object)
+    dirty_did_change = Signal(bool)
+    back_requested = Signal()
+
+    def __init__(
+        self, ctx: AppContext, registry: WidgetRegistry | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.record: VisitRecord | None = None
+        self.evaluation: editing.LiveEvaluation | None = None
+        self._dirty = False
+        self._loading = False
+        registry = registry or default_registry()
+
+        self.title = QLabel(self)
+        self.title.setObjectName("visitTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.state_label = QLabel(self)
+        self.back_button = QPushButton("◀ Patient", self)
+        self.back_button.setToolTip("Back to the patient page (Alt+Left)")
+        self.copy_button = QPushButton("Copy from last visit", self)
+        self.copy_button.setToolTip("Fill this battery with the values of the previous visit")
+        self.save_button = QPushButton("Save", self)
+        self.save_button.setToolTip("Save the visit (Ctrl+S)")
+
+        header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.state_label)
+        header.addWidget(self.copy_button)
+        header.addWidget(self.save_button)
+
+        self.summary = ErrorSummary(self)
+        self.summary.hide()
+
+        self.navigation = QListWidget(self)
+        self.navigation.setAccessibleName("Batteries")
+        self.navigation.setMinimumWidth(210)
+        self.navigation.setMaximumWidth(280)
+        self.stack = QStackedWidget(self)
+        self.pages: dict[str, BatteryPage] = {}
+        for form in forms():
+            page = BatteryPage(form, registry, self.stack)
+            page.values_did_change.connect(self._on_values_changed)
+            self.pages[form.id] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(form.title, self.navigation)
+            item.setData(Qt.ItemDataRole.UserRole, form.id)
+        self.binder = VisitBinder(self.pages)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+
+        self._evaluate_timer = QTimer(self)
+        self._evaluate_timer.setSingleShot(True)
+        self._evaluate_timer.setInterval(0)
+        self._evaluate_timer.timeout.connect(self.evaluate_now)
+        self._journal_timer = QTimer(self)
+        self._journal_timer.setSingleShot(True)
+        self._journal_timer.setInterval(JOURNAL_DELAY_MS)
+        self._journal_timer.timeout.connect(self.write_journal)
+
+        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+        self.back_button.clicked.connect(self.back_requested)
+        self.copy_button.clicked.connect(self.copy_from_last_visit)
+        self.save_button.clicked.connect(self.save)
+        self.summary.path_activated.connect(self.focus_path)
+        ctx.tasks.operation_did_execute.connect(self._on_operation)
+        self._refresh_header()
+
+    # --- state ---------------------------------------------------------------------------------
+
+    @property
+    def visit_id(self) -> str | None:
+        """The open visit's id."""
+        return str(self.record.visit.id) if self.record else None
+
+    @property
+    def version(self) -> int:
+        """The version the open visit was loaded at (passed back on save)."""
+        return self.record.visit.version if self.record else 0
+
+    @property
+    def read_only(self) -> bool:
+        """True for a signed or amended visit."""
+        return self.record is not None and self.record.visit.status is not VisitStatus.DRAFT
+
+    @property
+    def dirty(self) -> bool:
+        """True when something typed has not been saved."""
+        return self._dirty
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_did_change.emit(dirty)
+            self._refresh_header()
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def open_visit(self, visit_id: str, *, then: Callable[[], None] | None = None) -> None:
+        """Load a stored visit through the task runner and show it."""
+        self.ctx.tasks.run_query(
+            functools.partial(visits.load_visit_record, self.ctx.db, visit_id),
+            success=functools.partial(self._loaded, then=then),
+            failure=self._load_failed,
+            label="Opening the visit…",
+        )
+
+    def _loaded(self, record: VisitRecord, *, then: Callable[[], None] | None = None) -> None:
+        self.show_record(record)
+        if then is not None:
+            then()
+
+    def show_record(self, record: VisitRecord) -> None:
+        """Show a visit record as stored (no unsaved changes)."""
+        self._loading = True
+        try:
+            self.record = record
+            self.binder.load({str(k): v for k, v in record.visit.results.items()})
+            self.binder.set_placeholders(editing.previous_results(record))
+            self.binder.set_read_only(self.read_only)
+            self.summary.show_errors([])
+        finally:
+            self._loading = False
+        self._journal_timer.stop()
+        self._set_dirty(False)
+        self.evaluate_now()
+        self._refresh_header()
+        self.visit_did_load.emit(record)
+
+    def restore(self, values: dict[str, Value | None]) -> None:
+        """Put values recovered from the journal back into the open visit (marked unsaved)."""
+        self.binder.apply(values)
+        self._set_dirty(True)
+        self.evaluate_now()
+        self._journal_timer.start()
+
+    def _load_failed(self, error: BaseException) -> None:
+        ask.show_error(self, "The visit could not be opened", str(error))
+
+    # --- live evaluation -------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_values_changed(self, _form_id: str) -> None:
+        if self._loading or self.record is None or self.read_only:
+            return
+        self._set_dirty(True)
+        self._evaluate_timer.start()
+        self._journal_timer.start()
+
+    @Slot()
+    def evaluate_now(self) -> None:
+        """Validate and assess what is typed now; route messages, measures and states."""
+        if self.record is None:
+            return
+        results = editing.clean_values(self.binder.collect())
+        evaluation = editing.evaluate(self.record, results)
+        self.evaluation = evaluation
+        self.binder.route_errors(evaluation.messages)
+        self.binder.route_measures(evaluation.measures)
+        if self.summary.isVisible():
+            self.summary.show_errors(evaluation.errors, labels=self._label_of)
+        self._refresh_navigation()
+        self.evaluation_did_change.emit(evaluation)
+
+    def _refresh_navigation(self) -> None:
+        for row in range(self.navigation.count()):
+            item = self.navigation.item(row)
+            form_id = item.data(Qt.ItemDataRole.UserRole)
+            state = self.binder.state_of(form_id)
+            title = self.pages[form_id].form.title
+            item.setText(f"{state.symbol} {title}\n    {state.value}")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}: {state.value}")
+
+    def _label_of(self, path: str) -> str:
+        spec = forms().field_by_path(path)
+        if spec is None:
+            return path
+        side = path.rsplit(".", 1)[-1] if path.count(".") == 2 else ""
+        return f"{spec.label} ({side})" if side in ("left", "right") else spec.label
+
+    # --- navigation --------------------------------------------------------------------------------
+
+    def current_form_id(self) -> str:
+        """The battery shown now."""
+        page = self.stack.currentWidget()
+        return page.form_id if isinstance(page, BatteryPage) else ""
+
+    def show_battery(self, form_id: str) -> None:
+        """Switch to a battery."""
+        for row in range(self.navigation.count()):
+            if self.navigation.item(row).data(Qt.ItemDataRole.UserRole) == form_id:
+                self.navigation.setCurrentRow(row)
+                return
+
+    def next_battery(self) -> None:
+        """Go to the next battery (Ctrl+PgDown)."""
+        self.navigation.setCurrentRow(min(self.navigation.currentRow() + 1, self.navigation.count() - 1))
+
+    def previous_battery(self) -> None:
+        """Go to the previous battery (Ctrl+PgUp)."""
+        self.navigation.setCurrentRow(max(self.navigation.currentRow() - 1, 0))
+
+    @Slot(str)
+    def focus_path(self, path: str) -> None:
+        """Show the battery of ``path`` and put the cursor in its input."""
+        form_id = self.binder.owner_of(path)
+        if form_id is None:
+            return
+        self.show_battery(form_id)
+        self.binder.focus(path)
+
+    def copy_from_last_visit(self) -> None:
+        """Fill the shown battery with the previous visit's values, on purpose."""
+        if self.record is None or self.read_only:
+            return
+        form_id = self.current_form_id()
+        copied = editing.copy_form(editing.previous_results(self.record), form_id)
+        if not copied:
+            ask.show_info(self, "Nothing to copy", "The previous visit has no values for this battery.")
+            return
+        self.binder.apply(copied)
+        self._on_values_changed(form_id)
+
+    # --- saving ------------------------------------------------------------------------------------
+
+    def typed_results(self) -> Any:
+        """The values typed now, as results (empty inputs are not recorded)."""
+        return editing.clean_values(self.binder.collect())
+
+    def save(self, *, then: Callable[[], None] | None = None) -> None:
+        """Save the visit through the service; refusals come back as a summary at the top."""
+        if self.record is None or self.read_only:
+            return
+        self._journal_timer.stop()
+        self.write_journal()
+        visit_id = str(self.record.visit.id)
+        self.ctx.tasks.run_op(
+            functools.partial(
+                visits.save_results,
+                self.ctx.db,
+                visit_id,
+                self.version,
+                self.typed_results(),
+                actor_id=self.ctx.actor_id,
+            ),
+            success=functools.partial(self._saved, then=then),
+            failure=self._save_failed,
+            initiator=self,
+            label="Saving the visit…",
+        )
+
+    def save_if_dirty(self, then: Callable[[], None]) -> None:
+        """Save first when something is unsaved, then continue (decisions read the stored visit)."""
+        if self._dirty:
+            self.save(then=then)
+        else:
+            then()
+
+    def _saved(self, changes: Changes, *, then: Callable[[], None] | None = None) -> None:
+        if self.record is None:
+            return
+        visit_id = str(self.record.visit.id)
+        self.ctx.journal.discard(visit_id)
+        self.summary.show_errors([])
+        self.summary.hide()
+        self._set_dirty(False)
+        self.open_visit(visit_id, then=then)
+
+    def _save_failed(self, error: BaseException) -> None:
+        if isinstance(error, ValidationFailed):
+            self.binder.route_errors({e.path: e.message for e in error.errors})
+            self.summary.show_errors(error.errors, labels=self._label_of)
+            self.summary.show()
+            self._refresh_navigation()
+            if error.errors:
+                self.focus_path(error.errors[0].path)
+            return
+        if isinstance(error, ConflictError):
+            self.conflict(error)
+            return
+        if isinstance(error, ReadOnlyError):
+            ask.show_error(self, "This visit is read-only", str(error))
+            return
+        ask.show_error(self, "The visit was not saved", f"{error}\n\nWhat you typed is kept.")
+
+    def conflict(self, error: BaseException) -> None:
+        """Another workstation changed the visit: show what differs, offer reload; keep her values.
+
+        The stored visit is read first (on the worker), then the dialog lists each field whose stored
+        value differs from what she typed; her typed values stay listed in it whatever she chooses.
+        """
+        if self.record is None:
+            return
+        typed = {str(k): v for k, v in self.typed_results().items()}
+        self.ctx.tasks.run_query(
+            functools.partial(visits.load_visit_record, self.ctx.db, str(self.record.visit.id)),
+            success=functools.partial(self._show_conflict, typed, str(error)),
+            failure=self._load_failed,
+        )
+
+    def _show_conflict(self, typed: dict[str, Value], message: str, stored: VisitRecord) -> None:
+        from clinic_app.ui.visit.conflict import ConflictDialog
+
+        stored_values = {str(k): v for k, v in stored.visit.results.items()}
+        dialog = ConflictDialog(typed, stored_values, self._label_of, message=message, parent=self)
+        self.last_conflict = dialog
+        if ask.run_dialog(dialog) and dialog.reload_chosen():
+            self.show_record(stored)
+
+    # --- journal -------------------------------------------------------------------------------------
+
+    @Slot()
+    def write_journal(self) -> None:
+        """Write what is typed now to the recovery journal (off the GUI thread)."""
+        if self.record is None or not self._dirty:
+            return
+        record, values = self.record, self.binder.collect()
+        self.ctx.tasks.run_query(
+            functools.partial(
+                self.ctx.journal.write,
+                str(record.visit.id),
+                patient_id=str(record.patient.id),
+                version=record.visit.version,
+                clinician_id=self.ctx.actor_id,
+                values=values,
+            ),
+            failure=self._journal_failed,
+        )
+
+    def _journal_failed(self, error: BaseException) -> None:
+        self.state_label.setText(f"⚠ Recovery copy not written: {error}")
+
+    def discard_changes(self) -> None:
+        """Forget unsaved changes (she chose to) and reload the stored visit."""
+        if self.record is not None:
+            self.ctx.journal.discard(str(self.record.visit.id))
+            self._set_dirty(False)
+            self.open_visit(str(self.record.visit.id))
+
+    # --- refresh from changes ------------------------------------------------------------------------
+
+    @Slot(object, object)
+    def _on_operation(self, changes: Changes, initiator: object) -> None:
+        if initiator is self or self.record is None:
+            return
+        visit_id = str(self.record.visit.id)
+        if changes.touches_visit(visit_id) and not self._dirty:
+            self.open_visit(visit_id)
+
+    def _refresh_header(self) -> None:
+        record = self.record
+        if record is None:
+            self.title.setText("No visit open")
+            self.state_label.setText("")
+            for button in (self.save_button, self.copy_button):
+                button.setEnabled(False)
+            return
+        weeks = self.evaluation.decision.weeks_postpartum if self.evaluation and self.evaluation.decision else None
+        weeks_text = f" · {weeks:.1f} weeks postpartum" if weeks is not None else ""
+        self.title.setText(
+            f"{record.patient.display_name} — visit of {record.visit.visit_date:%d %b %Y}{weeks_text}"
+        )
+        status = {
+            VisitStatus.DRAFT: "Draft — unsaved changes" if self._dirty else "Draft — saved",
+            VisitStatus.SIGNED: "🔒 Signed — read-only",
+            VisitStatus.AMENDED: "🔒 Replaced by an amendment — read-only",
+        }[record.visit.status]
+        self.state_label.setText(status)
+        self.save_button.setEnabled(not self.read_only)
+        self.copy_button.setEnabled(not self.read_only and bool(record.previous))

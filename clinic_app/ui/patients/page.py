@@ -1,0 +1,478 @@
+"""The patient page: who she is, her births, her visits, and what can be done with them.
+
+Every read and write goes through ``ctx.tasks``; the page redraws when an operation announces that it
+changed this patient. Weeks postpartum, proposals and final outcomes come ready from the services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.enums import VisitStatus
+from clinic_app.services import patients, visits
+from clinic_app.services.changes import Changes
+from clinic_app.services.dto import PatientFile, VisitSummary
+from clinic_app.services.errors import ValidationFailed
+from clinic_app.ui import ask
+from clinic_app.ui.context import AppContext
+from clinic_app.ui.outcome import outcome_text
+from clinic_app.ui.patients.dialog import DeliveryDialog, ErrorLabel, PatientDialog
+from clinic_app.ui.patients.words import age_on, day_text, delivery_text, status_words
+
+VISIT_COLUMNS = ("Date", "Clinician", "Weeks postpartum", "Sign-off", "Proposed", "Final outcome")
+SUMMARY_ROLE = Qt.ItemDataRole.UserRole
+"""The row's :class:`VisitSummary`."""
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class VisitHistoryModel(QAbstractTableModel):
+    """Her visits, newest first: date, clinician, weeks postpartum, sign-off, proposed and final."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[VisitSummary] = []
+
+    def set_summaries(self, summaries: tuple[VisitSummary, ...] | list[VisitSummary]) -> None:
+        """Show a patient file's visit lines (given oldest first, shown newest first)."""
+        self.beginResetModel()
+        self._rows = sorted(summaries, key=lambda s: s.visit_date, reverse=True)
+        self.endResetModel()
+
+    def summary_at(self, row: int) -> VisitSummary | None:
+        """Return the visit on a row, or None outside the list."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, visit_id: str) -> int:
+        """Return the row of a visit, or -1."""
+        return next((row for row, s in enumerate(self._rows) if s.id == visit_id), -1)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 (Qt's signature)
+        """Number of visits."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        """Six columns."""
+        return 0 if parent.isValid() else len(VISIT_COLUMNS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(VISIT_COLUMNS)
+        ):
+            return VISIT_COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell text; replaced (amended) visits are greyed and say so in words."""
+        summary = self.summary_at(index.row()) if index.isValid() else None
+        if summary is None or not 0 <= index.column() < len(VISIT_COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell(summary, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Visit {summary.id}: {summary.value_count} values recorded"
+        if role == Qt.ItemDataRole.ForegroundRole and summary.status is VisitStatus.AMENDED:
+            return QBrush(QColor("#6b6b6b"))
+        if role == SUMMARY_ROLE:
+            return summary
+        return None
+
+
+def _cell(summary: VisitSummary, column: int) -> str:
+    if column == 0:
+        return day_text(summary.visit_date)
+    if column == 1:
+        return summary.clinician_name
+    if column == 2:
+        weeks = summary.weeks_postpartum
+        return f"{weeks:.1f}" if weeks is not None else "—"
+    if column == 3:
+        return status_words(summary.status, amends=summary.amends)
+    if column == 4:
+        return outcome_text(summary.proposed_status, empty="— not decided yet")
+    return outcome_text(summary.final_status, empty="— not decided yet")
+
+
+class NewVisitDialog(QDialog):
+    """Choose the date of a new visit (today by default) and open it as a draft."""
+
+    def __init__(
+        self, ctx: AppContext, patient_id: str, today: dt.date | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.patient_id = patient_id
+        self.created_id: str | None = None
+        self.setWindowTitle("New visit")
+        day = today or dt.date.today()
+        self.date = QDateEdit(QDate(day.year, day.month, day.day), self)
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("dd MMM yyyy")
+        self.date.setAccessibleName("Visit date")
+        self.error = ErrorLabel(self)
+        clinician = ctx.user.name if ctx.user else ""
+        form = QFormLayout()
+        form.addRow("Visit &date:", self.date)
+        form.addRow("", self.error)
+        form.addRow("Clinician:", QLabel(clinician, self))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Open visit")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+    def visit_date(self) -> dt.date:
+        """The date chosen."""
+        chosen = self.date.date()
+        return dt.date(chosen.year(), chosen.month(), chosen.day())
+
+    @Slot()
+    def save(self) -> None:
+        """Open the draft visit through the task runner; a refused date shows under the field."""
+        op = functools.partial(
+            visits.create_visit,
+            self.ctx.db,
+            self.patient_id,
+            self.visit_date(),
+            clinician_id=self.ctx.actor_id,
+            actor_id=self.ctx.actor_id,
+        )
+        self.ctx.tasks.run_op(
+            op, success=self._saved, failure=self._failed, initiator=self, label="Opening a visit…"
+        )
+
+    def _saved(self, changes: Changes) -> None:
+        self.created_id = changes.created_id
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, ValidationFailed):
+            self.error.show_message(" ".join(e.message for e in error.errors))
+        else:
+            self.error.show_message(f"No visit was opened: {error}")
+
+
+class PatientPage(QWidget):
+    """One patient: details, births and visit history, with the actions on them.
+
+    Signals:
+        visit_did_open(patient_id, visit_id): she opened, created or amended a visit; the editor shows it.
+    """
+
+    visit_did_open = Signal(str, str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.file: PatientFile | None = None
+        self._patient_id: str | None = None
+        self._generation = 0
+
+        self.name_label = QLabel(self)
+        self.name_label.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_label = QLabel(self)
+        self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label = ErrorLabel(self)
+        self.deliveries = QListWidget(self)
+        self.deliveries.setAccessibleName("Births")
+        self.deliveries.setMaximumHeight(90)
+        self.deliveries.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.model = VisitHistoryModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Visit history")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+
+        self.new_visit_button = QPushButton("&New visit…", self)
+        self.open_button = QPushButton("&Open visit", self)
+        self.amend_button = QPushButton("A&mend…", self)
+        self.edit_button = QPushButton("&Edit patient…", self)
+        self.delivery_button = QPushButton("Add &birth…", self)
+        self.archive_button = QPushButton("Archive…", self)
+        self.open_button.setDefault(False)
+
+        visit_buttons = QHBoxLayout()
+        for button in (self.new_visit_button, self.open_button, self.amend_button):
+            visit_buttons.addWidget(button)
+        visit_buttons.addStretch(1)
+        patient_buttons = QHBoxLayout()
+        patient_buttons.addStretch(1)
+        for button in (self.edit_button, self.delivery_button, self.archive_button):
+            patient_buttons.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        names = QVBoxLayout()
+        names.addWidget(self.name_label)
+        names.addWidget(self.details_label)
+        top.addLayout(names, 1)
+        top.addLayout(patient_buttons)
+        layout.addLayout(top)
+        layout.addWidget(self.status_label)
+        layout.addWidget(QLabel("<b>Births</b> (the newest anchors the time since delivery)", self))
+        layout.addWidget(self.deliveries)
+        layout.addWidget(QLabel("<b>Visits</b> (newest first; Enter or double-click opens)", self))
+        layout.addWidget(self.table, 1)
+        layout.addLayout(visit_buttons)
+
+        self.table.activated.connect(self._activated)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.new_visit_button.clicked.connect(self.new_visit)
+        self.open_button.clicked.connect(self.open_selected)
+        self.amend_button.clicked.connect(self.amend_selected)
+        self.edit_button.clicked.connect(self.edit_patient)
+        self.delivery_button.clicked.connect(self.add_delivery)
+        self.archive_button.clicked.connect(self.toggle_archived)
+        ctx.tasks.operation_did_execute.connect(self._on_operation)
+        self._update_buttons()
+
+    # --- loading -------------------------------------------------------------------------------------
+
+    @property
+    def patient_id(self) -> str | None:
+        """The patient shown (or being loaded)."""
+        return self._patient_id
+
+    def load(self, patient_id: str) -> None:
+        """Read the patient's file on the worker and show it (only the newest load is shown)."""
+        self._patient_id = patient_id
+        self._generation += 1
+        self.ctx.tasks.run_query(
+            functools.partial(patients.open_patient, self.ctx.db, patient_id),
+            success=functools.partial(self._loaded, self._generation),
+            failure=functools.partial(self._load_failed, self._generation),
+            label="Opening the patient…",
+        )
+
+    def reload(self) -> None:
+        """Read the shown patient again."""
+        if self._patient_id is not None:
+            self.load(self._patient_id)
+
+    def _loaded(self, generation: int, file: PatientFile) -> None:
+        if generation != self._generation:
+            return
+        selected = self.selected_summary()
+        self.file = file
+        patient = file.patient
+        archived = " (archived)" if patient.archived else ""
+        self.name_label.setText(f"{patient.display_name}{archived}")
+        record = patient.record_number or "none"
+        self.details_label.setText(
+            f"Born {day_text(patient.date_of_birth)} · age {age_on(patient.date_of_birth, dt.date.today())}"
+            f" · record no. {record} · id {patient.id}"
+        )
+        self.status_label.show_message(
+            "No birth is recorded yet: add her birth before opening a visit." if not file.deliveries else ""
+        )
+        self.deliveries.clear()
+        for delivery in reversed(file.deliveries):
+            self.deliveries.addItem(delivery_text(delivery))
+        self.model.set_summaries(file.summaries)
+        self.archive_button.setText("Restore…" if patient.archived else "Archive…")
+        row = self.model.row_of(selected.id) if selected else -1
+        if row < 0 and self.model.rowCount():
+            row = 0
+        if row >= 0:
+            self.table.selectRow(row)
+        self._update_buttons()
+
+    def _load_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.file = None
+        self.model.set_summaries([])
+        self.name_label.setText("")
+        self.details_label.setText("")
+        self.deliveries.clear()
+        self.status_label.show_message(f"This patient could not be opened: {error}")
+        self._update_buttons()
+
+    @Slot(object, object)
+    def _on_operation(self, changes: Changes, _initiator: object) -> None:
+        if self._patient_id is not None and changes.touches_patient(self._patient_id):
+            self.reload()
+
+    # --- selection and buttons -----------------------------------------------------------------------
+
+    def selected_summary(self) -> VisitSummary | None:
+        """The visit selected in the history, if any."""
+        index = self.table.currentIndex()
+        selected = self.table.selectionModel().hasSelection()
+        return self.model.summary_at(index.row()) if index.isValid() and selected else None
+
+    def select_visit(self, visit_id: str) -> None:
+        """Select a visit in the history by id."""
+        row = self.model.row_of(visit_id)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    @Slot(object, object)
+    def _selection_changed(self, _current: object, _previous: object) -> None:
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        file = self.file
+        summary = self.selected_summary()
+        signed_in = self.ctx.user is not None
+        active = file is not None and not file.patient.archived and signed_in
+        has_birth = file is not None and bool(file.deliveries)
+        self.new_visit_button.setEnabled(active and has_birth)
+        self.new_visit_button.setToolTip(
+            "" if has_birth else "Record her birth first: the visit is timed from it."
+        )
+        self.open_button.setEnabled(summary is not None)
+        self.amend_button.setEnabled(active and summary is not None and summary.status is VisitStatus.SIGNED)
+        self.amend_button.setToolTip(
+            "Correct a signed visit: the original is kept, marked amended."
+            if self.amend_button.isEnabled()
+            else "Only a signed visit can be amended (a draft is edited directly)."
+        )
+        self.edit_button.setEnabled(file is not None and signed_in)
+        self.delivery_button.setEnabled(active)
+        self.archive_button.setEnabled(file is not None and signed_in)
+
+    # --- actions -------------------------------------------------------------------------------------
+
+    @Slot(QModelIndex)
+    def _activated(self, index: QModelIndex) -> None:
+        summary = self.model.summary_at(index.row())
+        if summary is not None and self._patient_id is not None:
+            self.visit_did_open.emit(self._patient_id, summary.id)
+
+    @Slot()
+    def open_selected(self) -> None:
+        """Open the selected visit in the editor."""
+        summary = self.selected_summary()
+        if summary is not None and self._patient_id is not None:
+            self.visit_did_open.emit(self._patient_id, summary.id)
+
+    @Slot()
+    def new_visit(self) -> None:
+        """Ask the visit date and open a new draft visit (dated today unless she changes it)."""
+        if self._patient_id is None or not self.new_visit_button.isEnabled():
+            return
+        dialog = NewVisitDialog(self.ctx, self._patient_id, parent=self)
+        if ask.run_dialog(dialog) and dialog.created_id:
+            self.visit_did_open.emit(self._patient_id, dialog.created_id)
+
+    @Slot()
+    def amend_selected(self) -> None:
+        """Ask why, then open an amendment of the selected signed visit."""
+        summary = self.selected_summary()
+        patient_id = self._patient_id
+        if summary is None or patient_id is None or summary.status is not VisitStatus.SIGNED:
+            return
+        reason = ask.ask_text(
+            self,
+            "Amend a signed visit",
+            f"Why is the visit of {day_text(summary.visit_date)} amended? "
+            "The reason is kept in the audit trail.",
+        )
+        if reason is None:
+            return
+        op = functools.partial(
+            visits.amend_visit,
+            self.ctx.db,
+            summary.id,
+            summary.version,
+            actor_id=self.ctx.actor_id,
+            reason=reason,
+        )
+        self.ctx.tasks.run_op(
+            op,
+            success=functools.partial(self._amended, patient_id),
+            failure=self._action_failed,
+            initiator=self,
+            label="Opening the amendment…",
+        )
+
+    def _amended(self, patient_id: str, changes: Changes) -> None:
+        if changes.created_id:
+            self.visit_did_open.emit(patient_id, changes.created_id)
+
+    @Slot()
+    def edit_patient(self) -> None:
+        """Correct her details."""
+        if self.file is not None:
+            ask.run_dialog(PatientDialog(self.ctx, self.file.patient, parent=self))
+
+    @Slot()
+    def add_delivery(self) -> None:
+        """Record a later birth."""
+        if self.file is not None:
+            dialog = DeliveryDialog(self.ctx, self.file.patient, self.file.latest_delivery, parent=self)
+            ask.run_dialog(dialog)
+
+    @Slot()
+    def toggle_archived(self) -> None:
+        """Archive her after a confirmation (nothing is deleted), or restore an archived patient."""
+        if self.file is None:
+            return
+        patient = self.file.patient
+        archive = not patient.archived
+        question = (
+            f"Archive {patient.display_name}? She disappears from the patient list; every record is "
+            "kept and she can be restored (tick “Include archived” to find her)."
+            if archive
+            else f"Restore {patient.display_name} to the patient list?"
+        )
+        if not ask.confirm(self, "Archive patient" if archive else "Restore patient", question):
+            return
+        op = functools.partial(
+            patients.archive_patient, self.ctx.db, patient.id, actor_id=self.ctx.actor_id, archived=archive
+        )
+        self.ctx.tasks.run_op(op, failure=self._action_failed, initiator=self, label="Archiving…")
+
+    def _action_failed(self, error: BaseException) -> None:
+        if isinstance(error, ValidationFailed):
+            text = " ".join(e.message for e in error.errors)
+        else:
+            text = str(error)
+        ask.show_error(self, "Nothing was changed", text)

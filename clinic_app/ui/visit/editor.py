@@ -70,6 +70,7 @@ class VisitEditor(QWidget):
         self.evaluation: editing.LiveEvaluation | None = None
         self._dirty = False
         self._loading = False
+        self.last_conflict: QWidget | None = None
         registry = registry or default_registry()
 
         self.title = QLabel(self)
@@ -373,10 +374,13 @@ class VisitEditor(QWidget):
         from clinic_app.ui.visit.conflict import ConflictDialog
 
         stored_values = {str(k): v for k, v in stored.visit.results.items()}
-        dialog = ConflictDialog(typed, stored_values, self._label_of, message=message, parent=self)
+        dialog = ConflictDialog(self, typed, stored_values, self._label_of)
         self.last_conflict = dialog
-        if ask.run_dialog(dialog) and dialog.reload_chosen():
+        if ask.run_dialog(dialog):
+            # Reload: the stored visit is shown; the dialog stays open beside it, listing her values.
             self.show_record(stored)
+            dialog.setModal(False)
+            dialog.show()
 
     # --- journal -------------------------------------------------------------------------------------
 

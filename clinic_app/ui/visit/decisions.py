@@ -39,6 +39,7 @@ from clinic_app.services.errors import AuthenticationError, ConflictError, Valid
 from clinic_app.ui import ask
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.outcome import outcome_text
+from clinic_app.ui.visit.proposal import missing_labels
 
 WRONG_PASSWORD = "That password is not right, so nothing was recorded. Enter your own password again."
 CONFLICT = (
@@ -165,7 +166,7 @@ class OverrideDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Override the proposal")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         self._ctx = ctx
         self._visit_id = visit_id
         self._version = version
@@ -232,50 +233,69 @@ class OverrideDialog(QDialog):
 
     def _fill_rules(self, grid: QGridLayout, parent: QWidget) -> None:
         allowed = overridable_holds(self._decision)
-        line = 0
-        blocked: list[str] = []
         items = [
             (f.rule_id, f.title, f.explanation, allowed.get(f.rule_id, False)) for f in self._decision.holds
         ]
         items += [
-            (g.rule_id, g.title, "not assessed", g.overridable and g.rule_id not in NEVER_OVERRIDABLE)
+            (g.rule_id, g.title, "Not assessed; missing: " + "; ".join(missing_labels(g.missing)),
+             g.overridable and g.rule_id not in NEVER_OVERRIDABLE)
             for g in self._decision.not_assessed
             if g.gate
         ]
+        held = {f.rule_id for f in self._decision.holds}
+        gaps = {g.rule_id for g in self._decision.not_assessed if g.gate} - held
+        line = 0
         for rule_id, title, explanation, overridable in items:
-            if not overridable:
-                blocked.append(rule_id)
-                why = not_overridable_reason(rule_id, self._decision)
-                label = QLabel(f"{rule_id} · {title}: {why}", parent)
-                label.setWordWrap(True)
-                label.setEnabled(False)
-                grid.addWidget(label, line, 0, 1, 2)
-                line += 1
-                continue
-            check = QCheckBox(f"{rule_id} · {title}", parent)
-            check.setToolTip(explanation)
-            reason = QLineEdit(parent)
-            reason.setAccessibleName(f"Reason for overriding {rule_id}")
-            reason.setPlaceholderText("Reason (required when ticked)")
-            reason.setEnabled(False)
-            message = _message_label(parent)
-            detail = QLabel(explanation, parent)
-            detail.setWordWrap(True)
-            detail.setStyleSheet("color: palette(mid);")
-            grid.addWidget(check, line, 0)
-            grid.addWidget(reason, line, 1)
-            grid.addWidget(detail, line + 1, 0, 1, 2)
-            grid.addWidget(message, line + 2, 0, 1, 2)
-            line += 3
-            check.toggled.connect(self._update)
-            reason.textChanged.connect(self._update)
-            self._rows.append(_OverrideRow(rule_id, check, reason, message))
+            if overridable:
+                self._add_row(grid, parent, line, rule_id, title, explanation)
+                line += 3
         if not self._rows:
-            none = QLabel("No rule of this proposal can be overridden; you may still change the status "
-                          "with a comment.", parent)
-            none.setWordWrap(True)
-            grid.addWidget(none, line, 0, 1, 2)
-        self.blocked_rules = tuple(blocked)
+            line = self._add_text(grid, parent, line, "No rule of this proposal can be overridden; you may "
+                                  "still change the status with a comment.")
+        blocked: dict[str, list[str]] = {}
+        for rule_id, title, _explanation, overridable in items:
+            if not overridable:
+                why = (f"not assessed, and under protocol {self._decision.protocol_version} it cannot be set "
+                       "aside: record it" if rule_id in gaps and rule_id not in NEVER_OVERRIDABLE
+                       else not_overridable_reason(rule_id, self._decision))
+                blocked.setdefault(why, []).append(
+                    f"{rule_id} · {title}"
+                )
+        for why, names in blocked.items():
+            line = self._add_text(grid, parent, line, f"<b>{escape(why[:1].upper() + why[1:])}:</b><br>"
+                                  + "<br>".join(escape(n) for n in names), grey=True)
+        self.blocked_rules = tuple(
+            rule_id for rule_id, _title, _explanation, overridable in items if not overridable
+        )
+
+    @staticmethod
+    def _add_text(grid: QGridLayout, parent: QWidget, line: int, html: str, *, grey: bool = False) -> int:
+        label = QLabel(html, parent)
+        label.setWordWrap(True)
+        if grey:
+            label.setStyleSheet("color: #5f5f5f; margin-top: 6px;")
+        grid.addWidget(label, line, 0, 1, 2)
+        return line + 1
+
+    def _add_row(self, grid: QGridLayout, parent: QWidget, line: int, rule_id: str, title: str,
+                 explanation: str) -> None:
+        check = QCheckBox(f"{rule_id} · {title}", parent)
+        check.setToolTip(explanation)
+        reason = QLineEdit(parent)
+        reason.setAccessibleName(f"Reason for overriding {rule_id}")
+        reason.setPlaceholderText("Reason (required when ticked)")
+        reason.setEnabled(False)
+        message = _message_label(parent)
+        detail = QLabel(explanation, parent)
+        detail.setWordWrap(True)
+        detail.setStyleSheet("color: #4a4a4a; margin-left: 22px;")
+        grid.addWidget(check, line, 0)
+        grid.addWidget(reason, line, 1)
+        grid.addWidget(detail, line + 1, 0, 1, 2)
+        grid.addWidget(message, line + 2, 0, 1, 2)
+        check.toggled.connect(self._update)
+        reason.textChanged.connect(self._update)
+        self._rows.append(_OverrideRow(rule_id, check, reason, message))
 
     # --- input state -----------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.patients.words import day_text, mode_words, trauma_words
 
 DATE_HINT = "e.g. 1991-04-02 or 02/04/1991"
+DELIVERY_HINT = "e.g. 2026-06-01 or 01/06/2026"
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 
 
@@ -182,7 +183,7 @@ class DeliveryFields:
 
     def __init__(self, dialog: _SavingDialog, form: QFormLayout, *, parity: int = 1) -> None:
         self.date = QLineEdit(dialog)
-        self.date.setPlaceholderText(DATE_HINT)
+        self.date.setPlaceholderText(DELIVERY_HINT)
         self.mode = _choice_box(dialog, [(m.value, mode_words(m)) for m in DeliveryMode], "Delivery mode")
         self.trauma = _choice_box(
             dialog, [(t.value, trauma_words(t)) for t in PerinealTrauma], "Perineal trauma"
@@ -191,10 +192,11 @@ class DeliveryFields:
         self.parity.setRange(1, 20)
         self.parity.setValue(parity)
         self.parity.setToolTip("Births including this one.")
-        dialog.add_row(form, "Date of birth of the baby:", "delivery.date", self.date)
+        self.parity.setMaximumWidth(90)
+        dialog.add_row(form, "Delivery date:", "delivery.date", self.date)
         dialog.add_row(form, "Mode of delivery:", "delivery.mode", self.mode)
         dialog.add_row(form, "Perineal trauma:", "delivery.perineal_trauma", self.trauma)
-        dialog.add_row(form, "Parity (births incl. this):", "delivery.parity", self.parity)
+        dialog.add_row(form, "Parity (births incl. this one):", "delivery.parity", self.parity)
 
     def read(self) -> tuple[Delivery | None, list[FieldError]]:
         """The birth as typed, or the inputs that cannot be read yet."""
@@ -202,7 +204,7 @@ class DeliveryFields:
         day = parse_date(self.date.text())
         if day is None:
             message = "Enter the delivery date" if not self.date.text().strip() else "Not a date"
-            errors.append(FieldError("delivery.date", f"{message} ({DATE_HINT})."))
+            errors.append(FieldError("delivery.date", f"{message} ({DELIVERY_HINT})."))
         if self.mode.currentIndex() < 0:
             errors.append(FieldError("delivery.mode", "Choose how the baby was delivered."))
         if self.trauma.currentIndex() < 0:

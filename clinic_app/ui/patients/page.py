@@ -63,9 +63,12 @@ class VisitHistoryModel(QAbstractTableModel):
         self._rows: list[VisitSummary] = []
 
     def set_summaries(self, summaries: tuple[VisitSummary, ...] | list[VisitSummary]) -> None:
-        """Show a patient file's visit lines (given oldest first, shown newest first)."""
+        """Show a patient file's visit lines (given oldest first, shown newest first).
+
+        On the same day an amendment comes above the original it replaced (the service lists it later).
+        """
         self.beginResetModel()
-        self._rows = sorted(summaries, key=lambda s: s.visit_date, reverse=True)
+        self._rows = list(reversed(sorted(summaries, key=lambda s: s.visit_date)))
         self.endResetModel()
 
     def summary_at(self, row: int) -> VisitSummary | None:
@@ -105,6 +108,8 @@ class VisitHistoryModel(QAbstractTableModel):
             return _cell(summary, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"Visit {summary.id}: {summary.value_count} values recorded"
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and summary.status is VisitStatus.AMENDED:
             return QBrush(QColor("#6b6b6b"))
         if role == SUMMARY_ROLE:
@@ -214,7 +219,6 @@ class PatientPage(QWidget):
         self.status_label = ErrorLabel(self)
         self.deliveries = QListWidget(self)
         self.deliveries.setAccessibleName("Births")
-        self.deliveries.setMaximumHeight(90)
         self.deliveries.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.model = VisitHistoryModel(self)
         self.table = QTableView(self)
@@ -314,14 +318,24 @@ class PatientPage(QWidget):
         self.deliveries.clear()
         for delivery in reversed(file.deliveries):
             self.deliveries.addItem(delivery_text(delivery))
+        rows = min(max(self.deliveries.count(), 1), 4)
+        self.deliveries.setFixedHeight(rows * self.deliveries.sizeHintForRow(0) + 8)
         self.model.set_summaries(file.summaries)
         self.archive_button.setText("Restore…" if patient.archived else "Archive…")
         row = self.model.row_of(selected.id) if selected else -1
-        if row < 0 and self.model.rowCount():
-            row = 0
+        if row < 0:
+            row = self._first_current_row()
         if row >= 0:
             self.table.selectRow(row)
         self._update_buttons()
+
+    def _first_current_row(self) -> int:
+        """The newest visit not replaced by an amendment (-1 when there are none)."""
+        for row in range(self.model.rowCount()):
+            summary = self.model.summary_at(row)
+            if summary is not None and summary.status is not VisitStatus.AMENDED:
+                return row
+        return 0 if self.model.rowCount() else -1
 
     def _load_failed(self, generation: int, error: BaseException) -> None:
         if generation != self._generation:

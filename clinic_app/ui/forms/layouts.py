@@ -1,0 +1,185 @@
+"""Renderers for the layouts declared in the form files: grid, table and task.
+
+Each renderer receives field widgets already built by the registry and only places them: the
+POP-Q points as a 3×3 grid with the live stage under it, the inter-recti distances as a
+site × condition table with method and unit above it, a load-and-impact task as one compact row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.assessment.layout import LayoutSpec
+from clinic_app.assessment.spec import FormSpec
+from clinic_app.ui.forms.base import FieldWidget
+
+DERIVED_CAPTIONS = {"popq_stage": "POP-Q stage"}
+"""How a derived measure is introduced under its layout."""
+
+NOT_YET = "— (not all points recorded)"
+"""Shown for a derived measure before the services have computed it."""
+
+_BRACKETED = re.compile(r"\(([^()]+)\)\s*$")
+_TASK_COLUMNS = 3
+
+
+def short_name(label: str) -> str:
+    """Return the short name heading a grid cell: the bracketed abbreviation, else the last word.
+
+    "POP-Q genital hiatus (gh)" → "gh"; "POP-Q point Aa" → "Aa".
+    """
+    match = _BRACKETED.search(label)
+    if match:
+        return match.group(1).strip()
+    return label.split()[-1] if label.split() else label
+
+
+def task_caption(label: str, title: str) -> str:
+    """Return a field label without the words it shares with its task's title.
+
+    "L1 walking time reached" under "L1 Walking 30 min" → "Walking time reached";
+    "L1 Walking 30 min — completed" → "Completed".
+    """
+    words, heading = label.split(), title.split()
+    shared = 0
+    while shared < min(len(words), len(heading)) and words[shared] == heading[shared]:
+        shared += 1
+    rest = " ".join(words[shared:]).lstrip("—–- ").strip()
+    return (rest[:1].upper() + rest[1:]) if rest else label
+
+
+def _caption(text: str, widget: FieldWidget, parent: QWidget, *, small: bool = False) -> QLabel:
+    """A heading label whose buddy is the widget's first input (Alt-key and screen readers)."""
+    label = QLabel(text, parent)
+    label.setWordWrap(len(text) > 40)
+    if small:
+        label.setStyleSheet("font-weight: bold;")
+    inputs = widget.focus_widgets()
+    if inputs:
+        label.setBuddy(inputs[0])
+    return label
+
+
+class LayoutWidget(QGroupBox):
+    """A titled box holding the field widgets of one declared layout."""
+
+    def __init__(self, layout: LayoutSpec, parent: QWidget | None = None) -> None:
+        """Create the box; renderers fill :attr:`body` and call :meth:`_add_derived`.
+
+        Args:
+            layout: the declared layout.
+            parent: the owning widget.
+        """
+        super().__init__(layout.title, parent)
+        self.spec = layout
+        self.body = QVBoxLayout(self)
+        self.derived_label: QLabel | None = None
+
+    @property
+    def field_ids(self) -> tuple[str, ...]:
+        """The fields placed, in reading (and tab) order."""
+        return self.spec.field_ids
+
+    def set_derived(self, text: str) -> None:
+        """Show the live derived measure ("" for not computable yet)."""
+        if self.derived_label is not None:
+            caption = DERIVED_CAPTIONS.get(self.spec.derived, self.spec.derived)
+            self.derived_label.setText(f"{caption}: {text or NOT_YET}")
+
+    def _add_derived(self) -> None:
+        if self.spec.derived:
+            self.derived_label = QLabel(self)
+            self.derived_label.setObjectName("derivedMeasure")
+            self.derived_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.body.addWidget(self.derived_label)
+            self.set_derived("")
+
+
+def render_grid(
+    layout: LayoutSpec, form: FormSpec, widgets: Mapping[str, FieldWidget], parent: QWidget | None = None
+) -> LayoutWidget:
+    """Rows of fields, each cell headed by the field's short name (POP-Q: Aa Ba C / gh pb tvl / Ap Bp D)."""
+    box = LayoutWidget(layout, parent)
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(24)
+    for row_index, row in enumerate(layout.rows):
+        for column, field_id in enumerate(row):
+            widget = widgets[field_id]
+            grid.addWidget(
+                _caption(short_name(widget.caption), widget, box, small=True), row_index * 2, column
+            )
+            grid.addWidget(widget, row_index * 2 + 1, column)
+    grid.setColumnStretch(len(max(layout.rows, key=len)), 1)
+    box.body.addLayout(grid)
+    box._add_derived()
+    return box
+
+
+def render_table(
+    layout: LayoutSpec, form: FormSpec, widgets: Mapping[str, FieldWidget], parent: QWidget | None = None
+) -> LayoutWidget:
+    """The fields above (with labels), then row labels × column headings with one field per cell."""
+    box = LayoutWidget(layout, parent)
+    if layout.above:
+        above = QFormLayout()
+        for field_id in layout.above:
+            widget = widgets[field_id]
+            above.addRow(_caption(widget.caption, widget, box), widget)
+        box.body.addLayout(above)
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(24)
+    for column, heading in enumerate(layout.columns, start=1):
+        header = QLabel(heading, box)
+        header.setStyleSheet("font-weight: bold;")
+        grid.addWidget(header, 0, column)
+    for row_index, (row_label, row) in enumerate(zip(layout.row_labels, layout.rows, strict=True), start=1):
+        first = widgets[row[0]]
+        grid.addWidget(_caption(row_label, first, box), row_index, 0, Qt.AlignmentFlag.AlignTop)
+        for column, field_id in enumerate(row, start=1):
+            grid.addWidget(widgets[field_id], row_index, column, Qt.AlignmentFlag.AlignTop)
+    grid.setColumnStretch(len(layout.columns) + 1, 1)
+    box.body.addLayout(grid)
+    box._add_derived()
+    return box
+
+
+def render_task(
+    layout: LayoutSpec, form: FormSpec, widgets: Mapping[str, FieldWidget], parent: QWidget | None = None
+) -> LayoutWidget:
+    """One task compactly: each field under a short caption, three to a line, left to right."""
+    box = LayoutWidget(layout, parent)
+    box.body.setSpacing(6)
+    line: QHBoxLayout | None = None
+    for index, field_id in enumerate(layout.fields):
+        if index % _TASK_COLUMNS == 0:
+            line = QHBoxLayout()
+            line.setSpacing(24)
+            box.body.addLayout(line)
+        assert line is not None
+        widget = widgets[field_id]
+        cell = QVBoxLayout()
+        cell.setSpacing(2)
+        cell.addWidget(_caption(task_caption(widget.caption, layout.title), widget, box, small=True))
+        cell.addWidget(widget)
+        cell.addStretch(1)
+        line.addLayout(cell)
+        if index % _TASK_COLUMNS == _TASK_COLUMNS - 1 or index == len(layout.fields) - 1:
+            line.addStretch(1)
+    box._add_derived()
+    return box
+
+
+RENDERERS = {"grid": render_grid, "table": render_table, "task": render_task}
+"""The default renderer of each layout kind."""

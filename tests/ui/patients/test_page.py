@@ -42,7 +42,7 @@ def test_visit_history_model_passes_qt_model_checks(qtmodeltester, page) -> None
 
 
 def test_page_shows_details_births_and_visits_newest_first(page) -> None:
-    """Header, births and visit lines come from the patient file; weeks and outcomes are in words."""
+    """Header, births and visits (an amendment above its original, and selected) come from the file."""
     assert page.name_label.text() == "Zoë Ní Bhriain"
     assert "02 Apr 1991" in page.details_label.text() and "RR-104" in page.details_label.text()
     assert "age 35" in page.details_label.text()
@@ -58,6 +58,8 @@ def test_page_shows_details_births_and_visits_newest_first(page) -> None:
     assert final.split(" ", 1)[0] in {"⛔", "⊘", "◷", "⚠", "?", "✔!", "✔"}
     amended = page.model.row_of("V-0001-2")
     assert page.model.data(page.model.index(amended, 3)).startswith("Amended")
+    assert page.model.row_of("V-0001-2A") == amended - 1
+    assert page.selected_summary().id == "V-0001-2A"  # type: ignore[union-attr]
 
 
 def test_buttons_act_only_when_they_would_do_something(page) -> None:

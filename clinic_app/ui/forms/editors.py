@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QGridLayout, QLabel, QLineEdit, QWidget
 
 from clinic_app.assessment.spec import FieldKind, FieldSpec
 from clinic_app.domain.model import Value
@@ -21,6 +21,8 @@ EMPTY = "—"
 
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
 _WHOLE = re.compile(r"^[+-]?\d+$")
+_ONE_LINE_CHARS = 60
+_TICKS_PER_LINE = 3
 
 
 def parse_number(text: str, kind: FieldKind) -> Value | None:
@@ -187,24 +189,29 @@ class ChecksBox(QFrame):
         self.spec = spec
         self.boxes: dict[str, QCheckBox] = {}
         self._extra: tuple[str, ...] = ()
-        row = QHBoxLayout(self)
-        row.setContentsMargins(2, 2, 2, 2)
-        for choice in spec.choices:
+        grid = QGridLayout(self)
+        grid.setContentsMargins(2, 2, 2, 2)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        wide = sum(len(choice.label) for choice in spec.choices) > _ONE_LINE_CHARS
+        per_line = _TICKS_PER_LINE if wide else len(spec.choices)
+        for index, choice in enumerate(spec.choices):
             box = QCheckBox(choice.label, self)
             box.setAccessibleName(f"{spec.label}: {choice.label}")
             box.setToolTip(spec.help)
             box.toggled.connect(self._on_toggled)
             self.boxes[choice.id] = box
-            row.addWidget(box)
+            grid.addWidget(box, *divmod(index, per_line))
+        lines = (len(spec.choices) + per_line - 1) // per_line
         self.extra_label = QLabel(self)
         self.extra_label.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.extra_label.hide()
-        row.addWidget(self.extra_label)
+        grid.addWidget(self.extra_label, lines, 0, 1, per_line)
         self.last_label = QLabel(self)
         self.last_label.setEnabled(False)
         self.last_label.hide()
-        row.addWidget(self.last_label)
-        row.addStretch(1)
+        grid.addWidget(self.last_label, lines + 1, 0, 1, per_line)
+        grid.setColumnStretch(per_line, 1)
         self._loading = False
 
     def value(self) -> Value | None:

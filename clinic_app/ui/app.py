@@ -47,20 +47,31 @@ WindowFactory = Callable[[AppContext], QMainWindow]
 # --- before Qt ---------------------------------------------------------------------------------------
 
 
+HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})
+"""Qt platforms that draw nowhere: a window there waits for a password nobody can type."""
+
+
 def display_problem(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str | None:
     """Return the one-line message when no window can be shown, or None when a display is there.
 
-    Only Linux is checked: Windows and macOS always have their display. A Qt platform other than
-    xcb and wayland (``offscreen``, ``vnc``, ``eglfs`` …) needs no display server.
+    On Linux the xcb and wayland platforms need ``DISPLAY`` / ``WAYLAND_DISPLAY``; on any system
+    ``QT_QPA_PLATFORM=offscreen`` (or ``minimal``) is refused, because the sign-in would wait
+    forever, unseen. Windows and macOS otherwise always have their display; other Qt platforms
+    (``vnc``, ``eglfs`` …) are left to Qt.
     """
     environ = os.environ if environ is None else environ
     platform = sys.platform if platform is None else platform
-    if not platform.startswith("linux"):
-        return None
     requested = [
         part.split(":")[0].strip().lower() for part in environ.get("QT_QPA_PLATFORM", "").split(";")
     ]
     requested = [name for name in requested if name]
+    if requested and requested[0] in HEADLESS_PLATFORMS:
+        return (
+            f"RunReady Clinic's window cannot be seen on the '{requested[0]}' Qt platform "
+            f"(QT_QPA_PLATFORM={environ.get('QT_QPA_PLATFORM')}). Unset it. {COMMAND_LINE_HINT}"
+        )
+    if not platform.startswith("linux"):
+        return None
     has_x = bool(environ.get("DISPLAY"))
     has_wayland = bool(environ.get("WAYLAND_DISPLAY"))
     if not requested:
@@ -73,10 +84,14 @@ def display_problem(environ: Mapping[str, str] | None = None, platform: str | No
                 return None
             if (name == "xcb" and has_x) or (name.startswith("wayland") and has_wayland):
                 return None
-        missing = "WAYLAND_DISPLAY is not set" if all(n.startswith("wayland") for n in requested) else (
-            "DISPLAY is not set"
-        )
+        only_wayland = all(name.startswith("wayland") for name in requested)
+        missing = "WAYLAND_DISPLAY is not set" if only_wayland else "DISPLAY is not set"
     return f"RunReady Clinic needs a display: none was found ({missing}). {COMMAND_LINE_HINT}"
+
+
+def check_display() -> str | None:
+    """The display check of this process (tests that run the window offscreen replace it)."""
+    return display_problem()
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -257,7 +272,7 @@ def event_loop(app: QApplication) -> int:
 def run(argv: Sequence[str] | None = None) -> int:
     """Start the desktop window and return the process exit code (0 normal quit, 1 cannot start)."""
     args = parse_arguments(argv)
-    problem = display_problem()
+    problem = check_display()
     if problem is not None:
         print(problem, file=sys.stderr)
         return 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +52,23 @@ def test_module_entry_point_runs() -> None:
                           check=False, timeout=60)
     assert done.returncode == 0
     assert "diastasis" in done.stdout
+
+
+def test_top_level_database_starts_the_window_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``python -m clinic_app --database URL`` (no command) hands the URL to the window's run()."""
+    import clinic_app.ui.app as gui
+
+    calls: list[list[str]] = []
+    monkeypatch.setattr(gui, "run", lambda argv=None: calls.append(list(argv or [])) or 0)
+    assert main(["--database", "sqlite:////tmp/elsewhere.sqlite3"]) == 0
+    assert main([]) == 0
+    assert calls == [["--database", "sqlite:////tmp/elsewhere.sqlite3"], []]
+
+
+def test_top_level_database_applies_to_a_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--database URL overview`` opens that database, like ``overview --database URL``."""
+    url = f"sqlite:///{tmp_path}/given.sqlite3"
+    assert main(["--database", url, "overview"]) == 0
+    assert str(tmp_path / "given.sqlite3") in capsys.readouterr().out
+    assert main(["overview", "--database", url]) == 0
+    assert str(tmp_path / "given.sqlite3") in capsys.readouterr().out

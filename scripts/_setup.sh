@@ -63,3 +63,8 @@ make_venv() {
 
 # Libraries Qt needs to run offscreen on a bare Debian machine (SETUP-NOTES.md), and fonts.
 QT_DEB_PACKAGES=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core)
+
+# What a real window needs in addition on the xcb platform (SETUP-NOTES.md); run-app.sh only — the
+# tests run offscreen. Qt's own error names xcb-cursor even when icccm4 or keysyms is what is missing.
+QT_WINDOW_DEB_PACKAGES=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render0
+  libxcb-render-util0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0)

@@ -190,7 +190,11 @@ class SignInForm(QWidget):
         self._busy = False
         self.password_edit.clear()
         self._update_enabled()
-        if isinstance(error, AuthenticationError | NotFoundError):
+        if isinstance(error, AuthenticationError) and "inactive" not in str(error):
+            # The service's wording is written for sign-off ("nothing was signed"); say it for sign-in.
+            name = self.clinician_picker.currentText()
+            self.show_message(f"That is not the password for {name}. Type it again (capital letters count).")
+        elif isinstance(error, AuthenticationError | NotFoundError):
             self.show_message(str(error))
         else:
             message = explain_failure(error)
@@ -300,7 +304,7 @@ class LockScreen(QWidget):
         self.setAutoFillBackground(True)
         self.setAccessibleName("Window locked")
         self.locked_user: SignedIn | None = None
-        self.heading = _heading("Locked", self, 2.0)
+        self.heading = _heading("RunReady Clinic", self, 1.6)
         self.heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.explanation = QLabel(self)
         self.explanation.setWordWrap(True)

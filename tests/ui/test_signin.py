@@ -36,7 +36,7 @@ def test_wrong_then_right_password(qtbot: QtBot, ctx: AppContext) -> None:
     form = dialog.form
     form.password_edit.setText("not-the-password")
     form.submit()
-    assert "not correct" in form.message()
+    assert "not the password for" in form.message()
     assert form.password_edit.text() == ""
     assert dialog.isVisible()
     assert dialog.signed_in is None
@@ -99,7 +99,7 @@ def test_lock_screen_names_who_was_signed_in_and_unlocks(qtbot: QtBot, ctx: AppC
     screen.form.password_edit.setText("wrong")
     with qtbot.assertNotEmitted(screen.unlock_did_succeed):
         screen.form.submit()
-    assert "not correct" in screen.form.message()
+    assert "not the password for" in screen.form.message()
     screen.form.password_edit.setText(DEMO_PASSWORD)
     with qtbot.waitSignal(screen.unlock_did_succeed) as signal:
         screen.form.submit()

@@ -106,7 +106,9 @@ class FieldWidget(QWidget):
         self.error_label.setObjectName("fieldError")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.error_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.error_label.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum
+        )  # wraps, never widens
         self.error_label.hide()
         outer.addWidget(self.error_label)
 

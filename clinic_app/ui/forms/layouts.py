@@ -120,8 +120,12 @@ def render_grid(
             grid.addWidget(
                 _caption(short_name(widget.caption), widget, box, small=True), row_index * 2, column
             )
-            grid.addWidget(widget, row_index * 2 + 1, column)
-    grid.setColumnStretch(len(max(layout.rows, key=len)), 1)
+            grid.addWidget(widget, row_index * 2 + 1, column, Qt.AlignmentFlag.AlignTop)
+    columns = len(max(layout.rows, key=len))
+    digit = box.fontMetrics().horizontalAdvance("0")
+    for column in range(columns):
+        grid.setColumnMinimumWidth(column, digit * 22)  # equal cells; a message wraps inside its cell
+    grid.setColumnStretch(columns, 1)
     box.body.addLayout(grid)
     box._add_derived()
     return box
@@ -146,7 +150,9 @@ def render_table(
         grid.addWidget(header, 0, column)
     for row_index, (row_label, row) in enumerate(zip(layout.row_labels, layout.rows, strict=True), start=1):
         first = widgets[row[0]]
-        grid.addWidget(_caption(row_label, first, box), row_index, 0, Qt.AlignmentFlag.AlignTop)
+        label = _caption(row_label, first, box)
+        label.setContentsMargins(0, 4, 12, 0)  # level with the text of the inputs beside it
+        grid.addWidget(label, row_index, 0, Qt.AlignmentFlag.AlignTop)
         for column, field_id in enumerate(row, start=1):
             grid.addWidget(widgets[field_id], row_index, column, Qt.AlignmentFlag.AlignTop)
     grid.setColumnStretch(len(layout.columns) + 1, 1)

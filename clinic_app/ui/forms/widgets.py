@@ -7,7 +7,7 @@ symmetry index. Nothing here judges a value.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from clinic_app.assessment.spec import MISSING_REASON, FieldKind, FieldSpec
 from clinic_app.domain.enums import Side
@@ -107,6 +107,7 @@ class SidedFieldWidget(FieldWidget):
             edit = NumberEdit(spec.kind, self)
             caption.setBuddy(edit)
             unit = _unit_label(spec, self)
+            unit.setMinimumWidth(unit.fontMetrics().horizontalAdvance("reps") + 4)  # sides line up
             self.row.addWidget(caption)
             self.row.addWidget(edit)
             self.row.addWidget(unit)
@@ -129,9 +130,10 @@ class SidedFieldWidget(FieldWidget):
         self.reason.setParent(self.row_reason)
         reason_row.addWidget(self.reason_caption)
         reason_row.addWidget(self.reason, 1)
+        reason_row.addStretch(0)
         layout = self.layout()
-        assert layout is not None
-        layout.addWidget(self.row_reason)  # under the sides, above the error message
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.row_reason)  # under the sides, above the error message
         self._add_input(
             f"{spec.path}.{MISSING_REASON}", self.reason, f"{spec.label} — reason one side is missing"
         )

@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.new_patient_button = QPushButton("New patient…", self)
         self.search = PatientSearch(ctx, self.patient_model, self)
         dock_body = QWidget(self)
+        dock_body.setMinimumWidth(320)
         dock_layout = QVBoxLayout(dock_body)
         dock_layout.addWidget(self.search_box)
         dock_layout.addWidget(self.archived_box)
@@ -207,7 +208,10 @@ class MainWindow(QMainWindow):
         self.result_label.setText(f"{count} patient{'s' if count != 1 else ''}{more}")
 
     def focus_search(self) -> None:
-        """Put the cursor in the search box (Ctrl+F)."""
+        """Put the cursor in the search box (Ctrl+F); from a visit, back to the patient page first."""
+        if self.stack.currentIndex() == VISIT:
+            self.show_patient_page()
+        self.patients_dock.show()
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
@@ -342,7 +346,10 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _page_changed(self, index: int) -> None:
+        # In a visit the battery pages need the width: the patient list steps aside (Ctrl+F or
+        # "◀ Patient" bring it back) and the live proposal takes the right-hand side.
         self.proposal_dock.setVisible(index == VISIT)
+        self.patients_dock.setVisible(index in (WELCOME, PATIENT))
         in_visit = index == VISIT
         for action in self._visit_actions:
             action.setEnabled(in_visit)

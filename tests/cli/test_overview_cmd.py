@@ -22,7 +22,7 @@ def test_no_command_on_a_new_database_creates_it_and_says_how_to_start(
     clinic_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The bare command creates and migrates a fresh database and points to the demo."""
-    assert main([]) == 0
+    assert main(["overview"]) == 0
     out = capsys.readouterr().out
     assert clinic_file.exists()
     assert "Patients: 0" in out
@@ -35,7 +35,7 @@ def test_no_command_after_demo_lists_latest_visits_with_decisions(
     """After the demo, the overview shows each patient's latest visit and the clinician's decision."""
     assert main(["demo"]) == 0
     capsys.readouterr()
-    assert main([]) == 0
+    assert main(["overview"]) == 0
     out = capsys.readouterr().out
     assert f"database: {clinic_file}" in out
     assert "Alex Byrne" in out

@@ -90,3 +90,19 @@ def ctx(demo_db: Database, tmp_path: Path) -> Iterator[object]:
     )
     yield context
     context.tasks.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal question nobody answers would hang the run: every one fails the test unless patched."""
+    from clinic_app.ui import ask
+
+    def refuse(name: str):  # noqa: ANN202 (a fixture-local factory)
+        def unexpected(*args: object, **kwargs: object) -> object:
+            shown = " | ".join(str(a) for a in args[1:3]) if len(args) > 1 else type(args[0]).__name__
+            raise AssertionError(f"unexpected modal {name}: {shown}")
+
+        return unexpected
+
+    for name in ("ask_password", "ask_text", "confirm", "choose", "show_error", "show_info", "run_dialog"):
+        monkeypatch.setattr(ask, name, refuse(name))

@@ -100,16 +100,24 @@ class VisitBinder:
         for page in self.pages.values():
             page.set_read_only(read_only)
 
-    def state_of(self, form_id: str) -> BatteryState:
-        """Return the navigation state of one battery from its values and current messages."""
+    def state_of(self, form_id: str, missing: frozenset[str] = frozenset()) -> BatteryState:
+        """Return the navigation state of one battery.
+
+        Args:
+            form_id: the battery.
+            missing: value paths the engine reported as not assessed. A battery is complete when
+                something is recorded, nothing is refused and the engine misses none of its values —
+                optional fields (a pain site when nothing hurt) do not keep it "in progress".
+        """
         page = self.pages[form_id]
         if any(self.owner_of(path) == form_id for path in self._messages):
             return BatteryState.HAS_ERRORS
-        filled = sum(1 for value in page.values().values() if _recorded(value))
-        if filled == 0:
+        if page.filled_count() == 0:
             return BatteryState.NOT_STARTED
-        total = page.field_count() if hasattr(page, "field_count") else len(page.paths())
-        return BatteryState.COMPLETE if filled >= total else BatteryState.IN_PROGRESS
+        prefix = f"{form_id}."
+        if any(path.startswith(prefix) for path in missing):
+            return BatteryState.IN_PROGRESS
+        return BatteryState.COMPLETE
 
     def focus(self, path: str) -> str | None:
         """Focus the input of ``path``; return the battery it is on (None when no page shows it)."""

@@ -235,10 +235,14 @@ class VisitEditor(QWidget):
         self.evaluation_did_change.emit(evaluation)
 
     def _refresh_navigation(self) -> None:
+        decision = self.evaluation.decision if self.evaluation else None
+        missing = frozenset(
+            path for gap in (decision.not_assessed if decision else ()) for path in gap.missing
+        )
         for row in range(self.navigation.count()):
             item = self.navigation.item(row)
             form_id = item.data(Qt.ItemDataRole.UserRole)
-            state = self.binder.state_of(form_id)
+            state = self.binder.state_of(form_id, missing)
             title = self.pages[form_id].form.title
             item.setText(f"{state.symbol} {title}\n    {state.value}")
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}: {state.value}")

@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
 
     @Slot(bool, str)
     def _busy_changed(self, busy: bool, label: str) -> None:
-        self.busy_label.setText(f"⏳ {label or 'Working…'}" if busy else "")
+        self.busy_label.setText(f"◔ {label or 'Working…'}" if busy else "")
 
     @Slot(object, object)
     def _on_operation(self, changes: Changes, _initiator: object) -> None:

@@ -10,7 +10,7 @@ from clinic_app.readiness.decision import Status
 from clinic_app.services.outcomes import outcome_label
 
 GLYPHS: dict[str, str] = {
-    "octagon_bang": "⛔",
+    "octagon_bang": "✚",
     "no_entry": "⊘",
     "clock": "◷",
     "triangle_bang": "⚠",
@@ -18,7 +18,8 @@ GLYPHS: dict[str, str] = {
     "check_caution": "✔!",
     "check": "✔",
 }
-"""Symbol names of ``reports/layout.toml`` as text glyphs (DejaVu Sans has each of them)."""
+"""Symbol names of ``reports/layout.toml`` as text glyphs that DejaVu Sans has (checked with fc-list;
+emoji such as ⛔ are missing from it and would show as an empty box)."""
 
 
 def outcome_text(status: Status | str | None, *, empty: str = "—") -> str:

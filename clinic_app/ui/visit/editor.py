@@ -441,8 +441,8 @@ class VisitEditor(QWidget):
         )
         status = {
             VisitStatus.DRAFT: "Draft — unsaved changes" if self._dirty else "Draft — saved",
-            VisitStatus.SIGNED: "🔒 Signed — read-only",
-            VisitStatus.AMENDED: "🔒 Replaced by an amendment — read-only",
+            VisitStatus.SIGNED: "Signed — read-only",
+            VisitStatus.AMENDED: "Replaced by an amendment — read-only",
         }[record.visit.status]
         self.state_label.setText(status)
         self.save_button.setEnabled(not self.read_only)

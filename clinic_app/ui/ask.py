@@ -42,7 +42,7 @@ def choose(parent: QWidget | None, title: str, text: str, buttons: list[str]) ->
     box.setDefaultButton(made[0] if made else cancel)
     box.exec()
     clicked = box.clickedButton()
-    return made.index(clicked) if clicked in made else None  # type: ignore[arg-type]
+    return made.index(clicked) if clicked in made else None
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:

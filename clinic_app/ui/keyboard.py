@@ -68,6 +68,8 @@ class KeyboardDialog(QDialog):
 
     def rows(self) -> list[tuple[str, str]]:
         """The (keys, meaning) lines shown."""
-        return [
-            (self.table.item(row, 0).text(), self.table.item(row, 1).text()) for row in range(self.table.rowCount())
-        ]
+        out: list[tuple[str, str]] = []
+        for row in range(self.table.rowCount()):
+            keys, text = self.table.item(row, 0), self.table.item(row, 1)
+            out.append((keys.text() if keys else "", text.text() if text else ""))
+        return out

@@ -1,5 +1,7 @@
-"""The main window: patient list on the left, patient page or visit editor in the middle, the live
-proposal on the right; menus and shortcuts for everything a session needs.
+"""The main window: patients, the patient page or visit editor, and the live proposal.
+
+The patient list is on the left, the patient page or the visit editor in the middle, the live
+proposal on the right; menus and shortcuts cover everything a session needs.
 
 The window holds no clinical logic. It wires the parts together: the patient list opens a patient
 page, the page opens a visit in the editor, the editor's evaluation feeds the proposal panel, and the
@@ -320,7 +322,12 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(LOCKED)
         self.patients_dock.hide()
         self.proposal_dock.hide()
-        for action in (*self._visit_actions, self.new_patient_action, self.search_action, self.new_visit_action):
+        for action in (
+            *self._visit_actions,
+            self.new_patient_action,
+            self.search_action,
+            self.new_visit_action,
+        ):
             action.setEnabled(False)
 
     @Slot(object)
@@ -332,7 +339,12 @@ class MainWindow(QMainWindow):
         if not same and self.editor.dirty:
             self.editor.discard_changes()
         self.patients_dock.show()
-        for action in (*self._visit_actions, self.new_patient_action, self.search_action, self.new_visit_action):
+        for action in (
+            *self._visit_actions,
+            self.new_patient_action,
+            self.search_action,
+            self.new_visit_action,
+        ):
             action.setEnabled(True)
         self.stack.setCurrentIndex(self._before_lock if same else WELCOME)
         self._refresh_user()
@@ -340,7 +352,9 @@ class MainWindow(QMainWindow):
     def _refresh_user(self) -> None:
         user = self.ctx.user
         self.user_label.setText(f"Signed in: {user.name}" if user else "Not signed in")
-        self.setWindowTitle(f"RunReady Clinic — {self.ctx.database_label}" if self.ctx.database_label else "RunReady Clinic")
+        self.setWindowTitle(
+            f"RunReady Clinic — {self.ctx.database_label}" if self.ctx.database_label else "RunReady Clinic"
+        )
 
     # --- page changes, busy, errors --------------------------------------------------------------------
 
@@ -374,6 +388,9 @@ class MainWindow(QMainWindow):
 
     # --- help ----------------------------------------------------------------------------------------
 
+    def _close_after_save(self) -> None:
+        self.close()
+
     def show_keyboard(self) -> None:
         """List every shortcut (Help → Keyboard)."""
         KeyboardDialog(self).exec()
@@ -405,7 +422,7 @@ class MainWindow(QMainWindow):
             if answer == 0:
                 event.ignore()
                 self._quitting = True
-                self.editor.save(then=self.close)
+                self.editor.save(then=self._close_after_save)
                 return
             self.editor.discard_changes()
         self.idle.stop()

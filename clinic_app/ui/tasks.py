@@ -11,6 +11,7 @@ Tests use :class:`SyncTaskRunner`, which runs the callable inline and delivers t
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -121,7 +122,7 @@ class TaskRunner(QObject):
             raise RuntimeError("The task runner has been shut down.")
         self._started(task.label)
         future = self._executor.submit(task.op)
-        future.add_done_callback(lambda done, task=task: self._finished_off_thread(task, done))
+        future.add_done_callback(functools.partial(self._finished_off_thread, task))
 
     def _finished_off_thread(self, task: _Pending, future: Future[Any]) -> None:
         """Runs on the worker: hand the outcome to the GUI thread through a queued signal."""

@@ -97,7 +97,7 @@ def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
     """A modal question nobody answers would hang the run: every one fails the test unless patched."""
     from clinic_app.ui import ask
 
-    def refuse(name: str):  # noqa: ANN202 (a fixture-local factory)
+    def refuse(name: str):
         def unexpected(*args: object, **kwargs: object) -> object:
             shown = " | ".join(str(a) for a in args[1:3]) if len(args) > 1 else type(args[0]).__name__
             raise AssertionError(f"unexpected modal {name}: {shown}")

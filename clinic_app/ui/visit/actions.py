@@ -28,9 +28,7 @@ from clinic_app.ui.visit.proposal import ClinicianDecisionView, ProposalPanel
 class DecisionActions(QObject):
     """Connects the proposal panel to the editor and the decision dialogs."""
 
-    def __init__(
-        self, ctx: AppContext, editor: VisitEditor, panel: ProposalPanel, parent: QWidget
-    ) -> None:
+    def __init__(self, ctx: AppContext, editor: VisitEditor, panel: ProposalPanel, parent: QWidget) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.editor = editor
@@ -114,7 +112,9 @@ class DecisionActions(QObject):
         record, evaluation = self.editor.record, self.editor.evaluation
         if record is None or evaluation is None or evaluation.decision is None:
             return
-        dialog = OverrideDialog(self.editor, self.ctx, str(record.visit.id), record.visit.version, evaluation.decision)
+        dialog = OverrideDialog(
+            self.editor, self.ctx, str(record.visit.id), record.visit.version, evaluation.decision
+        )
         dialog.decision_did_conflict.connect(self.editor.conflict)
         self.last_dialog = dialog
         if ask.run_dialog(dialog) and dialog.changes is not None:

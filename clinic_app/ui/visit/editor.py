@@ -434,7 +434,11 @@ class VisitEditor(QWidget):
             for button in (self.save_button, self.copy_button):
                 button.setEnabled(False)
             return
-        weeks = self.evaluation.decision.weeks_postpartum if self.evaluation and self.evaluation.decision else None
+        weeks = (
+            self.evaluation.decision.weeks_postpartum
+            if self.evaluation and self.evaluation.decision
+            else None
+        )
         weeks_text = f" · {weeks:.1f} weeks postpartum" if weeks is not None else ""
         self.title.setText(
             f"{record.patient.display_name} — visit of {record.visit.visit_date:%d %b %Y}{weeks_text}"

@@ -36,7 +36,9 @@ class ErrorSummary(QFrame):
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
 
-    def show_errors(self, errors: Iterable[FieldError], *, labels: Callable[[str], str] | None = None) -> None:
+    def show_errors(
+        self, errors: Iterable[FieldError], *, labels: Callable[[str], str] | None = None
+    ) -> None:
         """List the errors (an empty list clears the summary)."""
         chosen = list(errors)
         self.list.clear()

@@ -38,7 +38,11 @@ def _register(ctx, record: VisitRecord) -> str:
     )
     for earlier in record.previous:
         visits.create_visit(
-            ctx.db, p.id, earlier.visit_date, clinician_id=ctx.actor_id, actor_id=ctx.actor_id,
+            ctx.db,
+            p.id,
+            earlier.visit_date,
+            clinician_id=ctx.actor_id,
+            actor_id=ctx.actor_id,
             results=earlier.results,
         )
     created = visits.create_visit(

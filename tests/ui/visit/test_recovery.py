@@ -34,8 +34,11 @@ def _draft_visit(ctx) -> str:
 
     person = patients.search_patients(ctx.db, "Zoë")[0]
     created = visits.create_visit(
-        ctx.db, person.id, visits.get_visit(ctx.db, "V-0001-2A").visit_date,
-        clinician_id=ctx.actor_id, actor_id=ctx.actor_id,
+        ctx.db,
+        person.id,
+        visits.get_visit(ctx.db, "V-0001-2A").visit_date,
+        clinician_id=ctx.actor_id,
+        actor_id=ctx.actor_id,
     )
     assert created.created_id
     return created.created_id
@@ -94,7 +97,9 @@ def test_values_typed_before_a_kill_are_offered_back_and_restored(qtbot, ctx, mo
 def test_discarding_the_offer_removes_the_journal(qtbot, ctx, monkeypatch):
     """When she declines, the journal entry goes and the visit stays as stored."""
     visit_id = _draft_visit(ctx)
-    ctx.journal.write(visit_id, patient_id="P-0001", version=1, clinician_id=ctx.actor_id, values={"hop.x": 1})
+    ctx.journal.write(
+        visit_id, patient_id="P-0001", version=1, clinician_id=ctx.actor_id, values={"hop.x": 1}
+    )
     monkeypatch.setattr(ask, "choose", lambda _p, _t, _x, buttons: buttons.index("Discard"))
     window = MainWindow(ctx)
     qtbot.addWidget(window)

@@ -16,6 +16,7 @@ import os
 import shutil
 import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,6 +96,7 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgreSQLEx
             f"the 'postgres' user via runuser; check that this user exists. Server log: {tail}",
             pytrace=False,
         )
+    _wait_until_ready(server)
     try:
         yield server
     finally:
@@ -102,6 +104,22 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgreSQLEx
             server.stop()
         _keep_server_log(folder / "server.log", tmp_path_factory.getbasetemp())
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _wait_until_ready(server: PostgreSQLExecutor, seconds: float = 30.0) -> None:
+    """Wait until the server accepts queries: the executor returns once the port is open, which was
+    seen a few milliseconds before the end of start-up ("the database system is starting up").
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with _admin_connection(server) as conn:
+                conn.execute("SELECT 1")
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _keep_server_log(log: Path, basetemp: Path) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.services.changes import Changes
+from clinic_app.services.clinic import explain_failure
 from clinic_app.services.session import SignedIn
 from clinic_app.ui import ask
 from clinic_app.ui.context import AppContext
@@ -384,7 +385,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object, str)
     def _task_failed(self, error: object, label: str) -> None:
-        ask.show_error(self, "Something went wrong", f"{label or 'The last action'} failed: {error}")
+        """A task with no failure handler of its own failed: say what, in words, with what to do."""
+        what = (label or "The last action").rstrip("…. ")
+        explained = explain_failure(error) if isinstance(error, BaseException) else None
+        ask.show_error(self, "Something went wrong", f"{what} failed. {explained or error}")
 
     # --- help ----------------------------------------------------------------------------------------
 
@@ -426,4 +430,5 @@ class MainWindow(QMainWindow):
                 return
             self.editor.discard_changes()
         self.idle.stop()
+        self.search.stop()
         super().closeEvent(event)

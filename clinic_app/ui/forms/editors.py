@@ -62,7 +62,7 @@ class NumberEdit(QLineEdit):
         super().__init__(parent)
         self.kind = kind
         self.setMaximumWidth(_chars(self, 9))
-        self.textEdited.connect(self.changed)
+        self.textChanged.connect(self.changed)  # typed or pasted; set_values blocks signals
 
     def value(self) -> Value | None:
         """Return the typed number, or the text when it is not one."""
@@ -101,7 +101,7 @@ class TextEdit(QLineEdit):
         else:
             self.setMinimumWidth(_chars(self, 24))
             self.setMaximumWidth(_chars(self, 60))
-        self.textEdited.connect(self.changed)
+        self.textChanged.connect(self.changed)  # typed or pasted; set_values blocks signals
 
     def value(self) -> Value | None:
         """Return the text (a date's text as typed, trimmed), None when blank."""

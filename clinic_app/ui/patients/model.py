@@ -158,6 +158,11 @@ class PatientSearch(QObject):
         self._timer.stop()
         self._run()
 
+    def stop(self) -> None:
+        """Drop a search still waiting for the pause, and ignore results still on their way (on close)."""
+        self._timer.stop()
+        self._generation += 1
+
     def flush(self) -> None:
         """Run a search still waiting for the pause now (Enter in the search box)."""
         if self._timer.isActive():

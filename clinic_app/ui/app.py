@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 from clinic_app.services import patients
@@ -72,12 +72,12 @@ def display_problem(environ: Mapping[str, str] | None = None, platform: str | No
         )
     if not platform.startswith("linux"):
         return None
-    has_x = bool(environ.get("DISPLAY"))
+    has_x = bool(environ.get("DISPLAY")) and _local_x_server_answers(environ.get("DISPLAY", ""))
     has_wayland = bool(environ.get("WAYLAND_DISPLAY"))
     if not requested:
         if has_x or has_wayland:
             return None
-        missing = "DISPLAY is not set"
+        missing = _x_missing(environ)
     else:
         for name in requested:
             if name not in ("xcb", "wayland", "wayland-egl"):
@@ -92,6 +92,25 @@ def display_problem(environ: Mapping[str, str] | None = None, platform: str | No
 def check_display() -> str | None:
     """The display check of this process (tests that run the window offscreen replace it)."""
     return display_problem()
+
+
+def _x_missing(environ: Mapping[str, str]) -> str:
+    """Say why X cannot be used: no DISPLAY, or no server behind it."""
+    display = environ.get("DISPLAY", "")
+    return f"no X server answers on DISPLAY={display}" if display else "DISPLAY is not set"
+
+
+def _local_x_server_answers(display: str) -> bool:
+    """False when DISPLAY names a local X server (``:0``) whose socket does not exist.
+
+    Qt aborts with a trace when it cannot reach the X server; a local display is checked through its
+    socket in ``/tmp/.X11-unix``. A remote display (``host:0``) is assumed to answer.
+    """
+    host, _, rest = display.partition(":")
+    number = rest.split(".", 1)[0]
+    if host not in ("", "unix") or not number.isdigit():
+        return True
+    return Path(f"/tmp/.X11-unix/X{number}").exists()
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -308,6 +327,9 @@ def run(argv: Sequence[str] | None = None) -> int:
             ctx = build_context(db, url=args.database, user=user, tasks=tasks, settings=settings,
                                 log_folder=log_folder)
             window = start_window(ctx, settings=settings)
+            restore = getattr(window, "restore_journal", None)
+            if restore is not None:
+                QTimer.singleShot(0, restore)  # offer values typed before a crash, once the window shows
             code = event_loop(app)
             window.deleteLater()
             return code

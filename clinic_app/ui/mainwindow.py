@@ -320,6 +320,7 @@ class MainWindow(QMainWindow):
             self.editor.write_journal()
         self._before_lock = self.stack.currentIndex()
         self.lock_screen.prepare(self.ctx.user)
+        self.user_label.setText("Locked")
         self.stack.setCurrentIndex(LOCKED)
         self.patients_dock.hide()
         self.proposal_dock.hide()

@@ -16,7 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -37,6 +39,7 @@ from clinic_app.services.clinic import forms
 from clinic_app.services.errors import ConflictError, ReadOnlyError, ValidationFailed
 from clinic_app.ui import ask
 from clinic_app.ui.context import AppContext
+from clinic_app.ui.forms.base import FieldWidget
 from clinic_app.ui.forms.page import BatteryPage
 from clinic_app.ui.forms.registry import WidgetRegistry, default_registry
 from clinic_app.ui.visit.binder import VisitBinder
@@ -115,10 +118,21 @@ class VisitEditor(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
 
+        self.help_label = QLabel(self)
+        self.help_label.setObjectName("fieldHelp")
+        self.help_label.setWordWrap(True)
+        self.help_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.help_label.setAccessibleName("Help for the field")
+        self.help_label.hide()
+
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.help_label)
+        help_key = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
+        help_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        help_key.activated.connect(self.show_field_help)
 
         self._evaluate_timer = QTimer(self)
         self._evaluate_timer.setSingleShot(True)
@@ -275,6 +289,24 @@ class VisitEditor(QWidget):
     def previous_battery(self) -> None:
         """Go to the previous battery (Ctrl+PgUp)."""
         self.navigation.setCurrentRow(max(self.navigation.currentRow() - 1, 0))
+
+    @Slot()
+    def show_field_help(self) -> None:
+        """F1: how to measure the field under the cursor, its unit and its source, below the page."""
+        widget = QApplication.focusWidget()
+        while widget is not None and not isinstance(widget, FieldWidget):
+            widget = widget.parentWidget()
+        if widget is None:
+            self.help_label.setText("F1 shows how to measure the field the cursor is in.")
+        else:
+            spec = widget.spec
+            unit = f" ({spec.unit})" if spec.unit else ""
+            required = " Required whenever this battery is recorded." if spec.required else ""
+            self.help_label.setText(
+                f"{spec.label}{unit}: {spec.help or 'no help written for this field.'}{required}"
+                f"  Source: {spec.source}"
+            )
+        self.help_label.show()
 
     @Slot(str)
     def focus_path(self, path: str) -> None:

@@ -214,9 +214,10 @@ class _GeometryKeeper(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         """On the window's close event, store its geometry; never consume the event."""
-        if watched is self._window and event.type() == QEvent.Type.Close:
-            self._settings.window_geometry = self._window.saveGeometry()
-            self._settings.window_state = self._window.saveState()
+        window = getattr(self, "_window", None)  # None while Qt tears the Python side down
+        if window is not None and watched is window and event.type() == QEvent.Type.Close:
+            self._settings.window_geometry = window.saveGeometry()
+            self._settings.window_state = window.saveState()
             self._settings.sync()
         return False
 

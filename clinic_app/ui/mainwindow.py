@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("RunReady Clinic")
+        self.setWindowTitle("RunReady Clinic[*]")
         self.resize(1280, 800)
         self._before_lock = WELCOME
         self._quitting = False

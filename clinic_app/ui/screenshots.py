@@ -34,7 +34,7 @@ def take(out: Path, scale: float) -> list[Path]:
     from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
     from clinic_app.domain.model import Results
-    from clinic_app.services import patients
+    from clinic_app.services import patients, visits
     from clinic_app.services.clinic import open_clinic
     from clinic_app.services.demo import build_demo
     from clinic_app.services.errors import ConflictError
@@ -97,8 +97,7 @@ def take(out: Path, scale: float) -> list[Path]:
 
     # Patient page
     first = summary.outcomes[0]
-    zoe = next(p for p in patients.search_patients(db, first.patient_name))
-    window.open_patient(str(zoe.id))
+    window.open_patient(str(visits.get_visit(db, first.visit_id).patient_id))
     shot("03-patient-page")
 
     # Every battery of an unsigned visit with values
@@ -161,7 +160,7 @@ def take(out: Path, scale: float) -> list[Path]:
     errors = PatientDialog(ctx, parent=window)
 
     def bad_patient() -> None:
-        errors.submit() if hasattr(errors, "submit") else None
+        errors.save()  # nothing filled in: the services' messages appear at each field
 
     dialog_shot("44-new-patient-dialog-errors", errors, bad_patient)
     dialog_shot("45-keyboard-dialog", KeyboardDialog(window))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
 from clinic_app.domain.model import Value
+from clinic_app.ui.forms.editors import OptionCombo
 from clinic_app.ui.forms.page import BatteryPage
 
 
@@ -28,13 +29,11 @@ def enter(page: BatteryPage, path: str, value: Value | None) -> None:
     if isinstance(target, QLineEdit):
         target.setText("" if value is None else typed_text(value))
         return
-    if isinstance(target, QComboBox):
-        for index in range(target.count()):
-            data = target.itemData(index)
-            if data == value and type(data) is type(value):
-                target.setCurrentIndex(index)
-                return
-        raise AssertionError(f"{path}: no option {value!r}")
+    if isinstance(target, OptionCombo):
+        index = target.index_of(value)
+        assert index >= 0, f"{path}: no option {value!r}"
+        target.setCurrentIndex(index)
+        return
     boxes: dict[str, QCheckBox] | None = getattr(target, "boxes", None)
     if boxes is not None:
         chosen = value if isinstance(value, tuple) else ()

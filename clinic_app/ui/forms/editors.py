@@ -127,24 +127,45 @@ class TextEdit(QLineEdit):
 
 
 class OptionCombo(QComboBox):
-    """Yes/no or one option: the first item "—" means not recorded, which differs from "No"."""
+    """Yes/no or one option: the first item "—" means not recorded, which differs from "No".
+
+    The values behind the items are kept in a Python list, not as Qt item data: PySide6 6.12 was seen
+    to lose a reference when ``None`` or ``True``/``False`` went through item data, which crashed the
+    interpreter at exit ("deallocating None"). Choice ids are still set as item data (text is safe)
+    so ``findData("mm")`` keeps working.
+    """
 
     changed = Signal()
 
     def __init__(self, items: list[tuple[str, Value]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.addItem(EMPTY, None)
+        self._values: list[Value | None] = [None]
+        self.addItem(EMPTY)
         for text, data in items:
-            self.addItem(text, data)
+            self._add(text, data)
         self._fixed = self.count()
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.currentIndexChanged.connect(self._on_index_changed)
         self._loading = False
 
+    def _add(self, text: str, value: Value) -> None:
+        self._values.append(value)
+        if isinstance(value, str):
+            self.addItem(text, value)
+        else:
+            self.addItem(text)
+
+    def index_of(self, value: Value | None) -> int:
+        """Return the item index showing ``value`` (same type too: 1 is not True), or -1."""
+        for index, held in enumerate(self._values):
+            if held == value and type(held) is type(value):
+                return index
+        return -1
+
     def value(self) -> Value | None:
         """Return the chosen value, None for "—"."""
-        data = self.currentData()
-        return None if data is None else data
+        index = self.currentIndex()
+        return self._values[index] if 0 <= index < len(self._values) else None
 
     def set_value(self, value: Value | None) -> None:
         """Select the item of ``value``; a value the form does not offer is kept as its own item."""
@@ -152,15 +173,15 @@ class OptionCombo(QComboBox):
         try:
             while self.count() > self._fixed:
                 self.removeItem(self.count() - 1)
+                self._values.pop()
             if value is None:
                 self.setCurrentIndex(0)
                 return
-            for index in range(1, self.count()):
-                data = self.itemData(index)
-                if data == value and type(data) is type(value):
-                    self.setCurrentIndex(index)
-                    return
-            self.addItem(f"{value} (not an option)", value)
+            index = self.index_of(value)
+            if index >= 0:
+                self.setCurrentIndex(index)
+                return
+            self._add(f"{value} (not an option)", value)
             self.setCurrentIndex(self.count() - 1)
         finally:
             self._loading = False

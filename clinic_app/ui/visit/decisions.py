@@ -194,7 +194,7 @@ class OverrideDialog(QDialog):
 
         self.final_status = QComboBox(self)
         self.final_status.setAccessibleName("Final status")
-        self.final_status.addItem("What remains once the ticked rules are set aside (default)", None)
+        self.final_status.addItem("What remains once the ticked rules are set aside (default)", "")
         for status in Status:
             self.final_status.addItem(outcome_text(status), status.value)
         self.comment = QPlainTextEdit(self)

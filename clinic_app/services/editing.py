@@ -37,7 +37,7 @@ class LiveEvaluation:
         decision: the engine's proposal on the valid values, or None when the visit cannot be
             assessed at all (e.g. no delivery recorded).
         measures: live derived values by key: a sided field path → "LSI 92 % · weaker: left",
-            ``prolapse.popq_stage`` → "POP-Q stage II".
+            ``prolapse.popq_stage`` → "II (computed from the nine points)".
     """
 
     errors: tuple[FieldError, ...]
@@ -109,7 +109,7 @@ def live_measures(results: Results) -> dict[str, str]:
         out[spec.path] = f"LSI {symmetry.index:.0f} % · {weaker}"
     stage = measures.popq_stage_from(results)
     if stage is not None:
-        out[POPQ_STAGE_KEY] = f"POP-Q stage {stage.roman}"
+        out[POPQ_STAGE_KEY] = f"{stage.roman} (computed from the nine points)"
     return out
 
 

@@ -354,9 +354,8 @@ class MainWindow(QMainWindow):
     def _refresh_user(self) -> None:
         user = self.ctx.user
         self.user_label.setText(f"Signed in: {user.name}" if user else "Not signed in")
-        self.setWindowTitle(
-            f"RunReady Clinic — {self.ctx.database_label}" if self.ctx.database_label else "RunReady Clinic"
-        )
+        where = f" — {self.ctx.database_label}" if self.ctx.database_label else ""
+        self.setWindowTitle(f"RunReady Clinic{where}[*]")  # [*]: where Qt marks unsaved changes
 
     # --- page changes, busy, errors --------------------------------------------------------------------
 

@@ -76,6 +76,8 @@ def take(out: Path, scale: float) -> list[Path]:
 
     def shot(name: str, widget: QWidget | None = None) -> None:
         settle()
+        window.resize(*SIZE)  # a page that needs more than 1280×800 shows here as a wider shot
+        settle()
         target = out / f"{name}.png"
         (widget or window).grab().save(str(target))
         written.append(target)

@@ -66,7 +66,7 @@ def test_live_measures_give_lsi_with_the_weaker_side_and_the_popq_stage():
     assert out["hop.timed_hop_6m"] == "LSI 80 % · weaker: right"
     record = _record(SCENARIOS[0])
     stage = editing.live_measures(record.visit.results).get(editing.POPQ_STAGE_KEY, "")
-    assert stage.startswith("POP-Q stage")
+    assert stage.endswith("(computed from the nine points)")
 
 
 def test_copy_form_takes_one_battery_of_the_previous_visit():

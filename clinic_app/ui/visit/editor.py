@@ -79,6 +79,8 @@ class VisitEditor(QWidget):
         self.title = QLabel(self)
         self.title.setObjectName("visitTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)  # a long name wraps instead of widening the window
+        self.title.setMinimumWidth(1)
         self.state_label = QLabel(self)
         self.back_button = QPushButton("◀ Patient", self)
         self.back_button.setToolTip("Back to the patient page (Alt+Left)")
@@ -99,8 +101,8 @@ class VisitEditor(QWidget):
 
         self.navigation = QListWidget(self)
         self.navigation.setAccessibleName("Batteries")
-        self.navigation.setMinimumWidth(210)
-        self.navigation.setMaximumWidth(280)
+        self.navigation.setWordWrap(True)  # long battery titles wrap; the list stays narrow at 150 %
+        self.navigation.setFixedWidth(self.navigation.fontMetrics().horizontalAdvance("0") * 24 + 24)
         self.stack = QStackedWidget(self)
         self.pages: dict[str, BatteryPage] = {}
         for form in forms():

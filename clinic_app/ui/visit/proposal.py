@@ -117,6 +117,19 @@ def missing_labels(missing: Iterable[str]) -> list[str]:
     return [f"{label} ({', '.join(sides[label])})" if sides[label] else label for label in order]
 
 
+SHOWN_MISSING = 4
+"""A gap that misses more inputs than this lists the first few and says how many more."""
+
+
+def missing_summary(missing: Iterable[str]) -> list[str]:
+    """Like :func:`missing_labels`, shortened for the panel: the first few, then "and N more"."""
+    labels = missing_labels(missing)
+    if len(labels) <= SHOWN_MISSING + 1:
+        return labels
+    rest = len(labels) - SHOWN_MISSING
+    return [*labels[:SHOWN_MISSING], f"and {rest} more (listed in the clinician summary)"]
+
+
 def _minutes(value: float) -> str:
     if value < 1:
         return f"{round(value * 60)} s"
@@ -144,7 +157,7 @@ def _finding_html(finding: Finding) -> str:
 def _gap_html(gap: NotAssessed) -> str:
     kind = "gate: blocks a ready proposal" if gap.gate else "check only, not a gate"
     extra = " <i>(can be set aside with a reason)</i>" if gap.gate and gap.overridable else ""
-    missing = "; ".join(escape(label) for label in missing_labels(gap.missing))
+    missing = "; ".join(escape(label) for label in missing_summary(gap.missing))
     return (
         f"<p><b>{escape(gap.rule_id)} · {escape(gap.title)}</b> — {kind}{extra}<br>"
         f"Missing: {missing}</p>"

@@ -43,11 +43,19 @@ class ErrorSummary(QFrame):
         chosen = list(errors)
         self.list.clear()
         for error in chosen:
+            # Field messages start with the field's label already; others get it in front.
             where = labels(error.path) if labels else error.path
-            item = QListWidgetItem(f"✖ {where}: {error.message}", self.list)
+            text = (
+                error.message
+                if error.message.startswith(where.split(" (")[0])
+                else f"{where}: {error.message}"
+            )
+            item = QListWidgetItem(f"✖ {text}", self.list)
             item.setData(Qt.ItemDataRole.UserRole, error.path)
             item.setToolTip("Press Enter or click to go to this field")
         count = len(chosen)
+        row = self.list.sizeHintForRow(0) if count else 0
+        self.list.setFixedHeight(min(max(count, 1), 5) * max(row, 1) + 2 * self.list.frameWidth() + 4)
         if count:
             noun = "value needs" if count == 1 else "values need"
             self.heading.setText(f"<b>Not saved.</b> {count} {noun} attention — nothing was written:")

@@ -214,7 +214,7 @@ class _GeometryKeeper(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         """On the window's close event, store its geometry; never consume the event."""
-        window = getattr(self, "_window", None)  # None while Qt tears the Python side down
+        window: QMainWindow | None = getattr(self, "_window", None)  # None while Qt tears down
         if window is not None and watched is window and event.type() == QEvent.Type.Close:
             self._settings.window_geometry = window.saveGeometry()
             self._settings.window_state = window.saveState()

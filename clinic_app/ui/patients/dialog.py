@@ -144,6 +144,14 @@ class _SavingDialog(QDialog):
         for path, label in self._errors.items():
             label.show_message(" ".join(by_path.get(path, [])))
         self.general_error.show_message(" ".join(by_path.get("", [])))
+        window = self.window()
+        if window is not None:
+            # Wrapped messages need their full height: nested form layouts keep the one-line height, so
+            # lay out once, give each message the height its width needs, and size the dialog again.
+            window.adjustSize()
+            for label in (*self._errors.values(), self.general_error):
+                label.setMinimumHeight(label.heightForWidth(label.width()) if label.text() else 0)
+            window.adjustSize()
         first = next((p for p in self._inputs if p in by_path), None)
         if first is not None:
             self._inputs[first].setFocus(Qt.FocusReason.OtherFocusReason)
@@ -262,7 +270,7 @@ class PatientDialog(_SavingDialog):
             self.record_number.setText(patient.record_number)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(max(520, self.fontMetrics().horizontalAdvance("0") * 66))  # messages fit at 150 %
 
     @Slot()
     def save(self) -> None:

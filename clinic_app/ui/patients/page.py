@@ -107,7 +107,7 @@ class VisitHistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(summary, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Visit {summary.id}: {summary.value_count} values recorded"
+            return f"{_cell(summary, index.column())}\nVisit {summary.id}: {summary.value_count} values recorded"
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and summary.status is VisitStatus.AMENDED:
@@ -231,7 +231,10 @@ class PatientPage(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        for column in range(1, self.model.columnCount()):
+            if column != 2:  # the words columns share what is left (elided, full text on hover)
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
 
         self.new_visit_button = QPushButton("&New visit…", self)
         self.open_button = QPushButton("&Open visit", self)

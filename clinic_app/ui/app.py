@@ -13,6 +13,7 @@ The pieces after the ``QApplication`` are separate functions (:func:`open_window
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import logging
 import os
@@ -152,6 +153,49 @@ def open_window_clinic(url: str | None) -> Database:
     except BaseException:
         db.dispose()
         raise
+    return db
+
+
+def open_with_progress(url: str | None) -> Database:
+    """Open the clinic off the GUI thread, with a "Opening the clinic…" window if it takes a while.
+
+    The first start builds the demo clinic (a few seconds) and a migration can take as long; a
+    blank screen for that long looks like a hang. The work runs on a one-off worker thread; a local
+    event loop keeps the progress window painted until it is done.
+
+    Raises:
+        Exception: whatever :func:`open_window_clinic` raised.
+    """
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QProgressDialog
+
+    runner = TaskRunner()
+    outcome: dict[str, object] = {}
+    loop = QEventLoop()
+
+    def done(result: object, key: str) -> None:
+        outcome[key] = result
+        loop.quit()
+
+    progress = QProgressDialog("Opening the clinic… (the first start prepares the demo clinic)", "", 0, 0)
+    progress.setWindowTitle(APPLICATION_NAME)
+    progress.setCancelButton(None)  # Qt accepts None: no cancel button
+    progress.setMinimumDuration(300)
+    runner.run_query(
+        functools.partial(open_window_clinic, url),
+        success=functools.partial(done, key="db"),
+        failure=functools.partial(done, key="error"),
+    )
+    if not outcome:
+        loop.exec()
+    progress.close()
+    progress.deleteLater()
+    runner.shutdown()
+    error = outcome.get("error")
+    if isinstance(error, BaseException):
+        raise error
+    db = outcome["db"]
+    assert isinstance(db, Database)
     return db
 
 
@@ -313,7 +357,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     reporter: CrashReporter = install_excepthook(log_folder, crash_parent)
     try:
         try:
-            db = open_window_clinic(args.database)
+            db = open_with_progress(args.database)
         except Exception as error:
             message = explain_failure(error, args.database)
             if message is None:

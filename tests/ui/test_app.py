@@ -231,3 +231,17 @@ def test_offscreen_is_refused_instead_of_an_unseen_window(tmp_path: Path) -> Non
     assert done.returncode == 1
     assert len(done.stderr.strip().splitlines()) == 1
     assert "QT_QPA_PLATFORM=offscreen" in done.stderr
+
+
+def test_opening_runs_off_the_gui_thread_and_reports_failures(qtbot, tmp_path: Path) -> None:
+    """The clinic opens on a worker behind a progress window; a file that is no database raises."""
+    db = app_module.open_with_progress(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")
+    try:
+        assert db.is_sqlite
+    finally:
+        db.dispose()
+    bad = tmp_path / "not-a-db.sqlite3"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(Exception) as caught:
+        app_module.open_with_progress(f"sqlite:///{bad}")
+    assert app_module.explain_failure(caught.value, f"sqlite:///{bad}")

@@ -270,7 +270,7 @@ class PatientDialog(_SavingDialog):
             self.record_number.setText(patient.record_number)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(max(520, self.fontMetrics().horizontalAdvance("0") * 66))  # messages fit at 150 %
+        self.setMinimumWidth(max(520, self.fontMetrics().horizontalAdvance("0") * 66))  # fits at 150 %
 
     @Slot()
     def save(self) -> None:

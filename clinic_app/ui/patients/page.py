@@ -107,7 +107,8 @@ class VisitHistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(summary, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{_cell(summary, index.column())}\nVisit {summary.id}: {summary.value_count} values recorded"
+            cell = _cell(summary, index.column())
+            return f"{cell}\nVisit {summary.id}: {summary.value_count} values recorded"
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and summary.status is VisitStatus.AMENDED:

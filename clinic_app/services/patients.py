@@ -19,12 +19,22 @@ from clinic_app.storage import clinicians, patients, records, visits
 from clinic_app.storage.database import Database, Session
 
 
-def _check_identity(patient: Patient, delivery: Delivery | None, today: dt.date) -> None:
+def check_names(family_name: str, given_names: str) -> list[FieldError]:
+    """Return the problems with a patient's names (both are required).
+
+    Public so that a form which cannot yet build a whole patient (her date of birth does not read as
+    a date) still lists every problem at once; creating or updating a patient checks them again.
+    """
     errors: list[FieldError] = []
-    if not patient.family_name.strip():
+    if not family_name.strip():
         errors.append(FieldError("patient.family_name", "Family name is required."))
-    if not patient.given_names.strip():
+    if not given_names.strip():
         errors.append(FieldError("patient.given_names", "Given names are required."))
+    return errors
+
+
+def _check_identity(patient: Patient, delivery: Delivery | None, today: dt.date) -> None:
+    errors = check_names(patient.family_name, patient.given_names)
     if patient.date_of_birth > today:
         errors.append(FieldError("patient.date_of_birth", f"{patient.date_of_birth} is in the future."))
     elif (today - patient.date_of_birth).days < 10 * 365:

@@ -286,7 +286,9 @@ class PatientDialog(_SavingDialog):
             delivery, problems = self.delivery.read()
             errors.extend(problems)
         if errors or born is None:
-            self.show_errors(errors)
+            # The service never sees this attempt, so ask it about the names too: every problem at once.
+            names = patients.check_names(self.family_name.text(), self.given_names.text())
+            self.show_errors([*names, *errors])
             return
         self.show_errors([])
         if self.patient is None:

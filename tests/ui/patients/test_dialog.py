@@ -33,6 +33,7 @@ def test_empty_new_patient_shows_errors_at_each_field_and_writes_nothing(qtbot, 
     dialog.save()
     shown = dialog.shown_errors()
     assert set(shown) == {
+        "patient.family_name",
         "patient.date_of_birth",
         "delivery.date",
         "delivery.mode",
@@ -118,3 +119,18 @@ def test_dates_are_read_year_first_or_day_first() -> None:
         parse_date("1991-04-02") == parse_date("02/04/1991") == parse_date("2.4.1991") == dt.date(1991, 4, 2)
     )
     assert parse_date("31/02/1991") is None and parse_date("April") is None and parse_date("") is None
+
+
+def test_an_empty_form_lists_every_problem_at_the_first_save(qtbot, ctx):
+    """Names, date of birth and the birth's details are all reported on the first Save, nothing written."""
+    from clinic_app.services import patients as patient_service
+    from clinic_app.ui.patients.dialog import PatientDialog
+
+    before = len(patient_service.search_patients(ctx.db, "", limit=1000))
+    dialog = PatientDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.save()
+    shown = dialog.shown_errors()
+    for path in ("patient.family_name", "patient.given_names", "patient.date_of_birth", "delivery.date"):
+        assert path in shown, path
+    assert len(patient_service.search_patients(ctx.db, "", limit=1000)) == before

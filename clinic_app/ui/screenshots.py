@@ -47,7 +47,8 @@ def take(out: Path, scale: float) -> list[Path]:
     from clinic_app.ui.signin import SignInDialog
     from clinic_app.ui.tasks import SyncTaskRunner
     from clinic_app.ui.visit.conflict import ConflictDialog
-    from clinic_app.ui.visit.decisions import OverrideDialog, SignDialog
+    from clinic_app.ui.visit.decisions import OverrideDialog
+    from clinic_app.ui.visit.sign import SignDialog
 
     app = QApplication.instance() or QApplication(["runready-screenshots"])
     assert isinstance(app, QApplication)

@@ -20,9 +20,10 @@ from clinic_app.services.editing import LiveEvaluation
 from clinic_app.services.errors import ConflictError, ValidationFailed
 from clinic_app.ui import ask
 from clinic_app.ui.context import AppContext
-from clinic_app.ui.visit.decisions import OverrideDialog, SignDialog, confirm_decision
+from clinic_app.ui.visit.decisions import OverrideDialog, confirm_decision
 from clinic_app.ui.visit.editor import VisitEditor
 from clinic_app.ui.visit.proposal import ClinicianDecisionView, ProposalPanel
+from clinic_app.ui.visit.sign import SignDialog
 
 
 class DecisionActions(QObject):

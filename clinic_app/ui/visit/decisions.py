@@ -7,7 +7,6 @@ they belong. Nothing here judges a value or a status.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -33,51 +32,21 @@ from PySide6.QtWidgets import (
 from clinic_app.readiness.clinician import overridable_holds
 from clinic_app.readiness.decision import ClinicianAction, Decision, RuleOverride, Status
 from clinic_app.readiness.rulespec import NEVER_OVERRIDABLE
-from clinic_app.services import decisions, visits
+from clinic_app.services import decisions
 from clinic_app.services.changes import Changes
 from clinic_app.services.errors import AuthenticationError, ConflictError, ValidationFailed
 from clinic_app.ui import ask
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.outcome import outcome_text
-from clinic_app.ui.visit.proposal import missing_labels
-
-WRONG_PASSWORD = "That password is not right, so nothing was recorded. Enter your own password again."
-CONFLICT = (
-    "Another workstation changed this visit since you opened it, so nothing was recorded. "
-    "Close this dialog and reload the visit."
+from clinic_app.ui.visit.dialogparts import (
+    CONFLICT,
+    WRONG_PASSWORD,
+    error_text,
+    message_label,
+    password_field,
+    show,
 )
-
-
-def _error_text(error: BaseException) -> str:
-    if isinstance(error, ValidationFailed):
-        return "\n".join(e.message for e in error.errors) or str(error)
-    if isinstance(error, ConflictError):
-        return CONFLICT
-    return str(error)
-
-
-def _password_field(parent: QWidget) -> QLineEdit:
-    field = QLineEdit(parent)
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setAccessibleName("Your password")
-    field.setPlaceholderText("Your password")
-    return field
-
-
-def _message_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setObjectName("dialogMessage")
-    label.setStyleSheet("color: #a61b1b;")
-    label.setAccessibleName("Message")
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.hide()
-    return label
-
-
-def _show(label: QLabel, text: str) -> None:
-    label.setText(f"⚠ {text}" if text else "")
-    label.setVisible(bool(text))
+from clinic_app.ui.visit.proposal import missing_labels
 
 
 def not_overridable_reason(rule_id: str, decision: Decision) -> str:
@@ -122,7 +91,7 @@ def confirm_decision(
         if on_failure is not None:
             on_failure(error)
         else:
-            ask.show_error(parent, "The decision was not recorded", _error_text(error))
+            ask.show_error(parent, "The decision was not recorded", error_text(error))
 
     ctx.tasks.run_op(
         partial(
@@ -203,8 +172,8 @@ class OverrideDialog(QDialog):
             "Comment (needed when you change the status without setting a rule aside)"
         )
         self.comment.setFixedHeight(64)
-        self.password = _password_field(self)
-        self.message = _message_label(self)
+        self.password = password_field(self)
+        self.message = message_label(self)
 
         form = QFormLayout()
         form.addRow("Final status:", self.final_status)
@@ -237,8 +206,12 @@ class OverrideDialog(QDialog):
             (f.rule_id, f.title, f.explanation, allowed.get(f.rule_id, False)) for f in self._decision.holds
         ]
         items += [
-            (g.rule_id, g.title, "Not assessed; missing: " + "; ".join(missing_labels(g.missing)),
-             g.overridable and g.rule_id not in NEVER_OVERRIDABLE)
+            (
+                g.rule_id,
+                g.title,
+                "Not assessed; missing: " + "; ".join(missing_labels(g.missing)),
+                g.overridable and g.rule_id not in NEVER_OVERRIDABLE,
+            )
             for g in self._decision.not_assessed
             if g.gate
         ]
@@ -250,20 +223,30 @@ class OverrideDialog(QDialog):
                 self._add_row(grid, parent, line, rule_id, title, explanation)
                 line += 3
         if not self._rows:
-            line = self._add_text(grid, parent, line, "No rule of this proposal can be overridden; you may "
-                                  "still change the status with a comment.")
+            line = self._add_text(
+                grid,
+                parent,
+                line,
+                "No rule of this proposal can be overridden; you may still change the status with a comment.",
+            )
         blocked: dict[str, list[str]] = {}
         for rule_id, title, _explanation, overridable in items:
             if not overridable:
-                why = (f"not assessed, and under protocol {self._decision.protocol_version} it cannot be set "
-                       "aside: record it" if rule_id in gaps and rule_id not in NEVER_OVERRIDABLE
-                       else not_overridable_reason(rule_id, self._decision))
-                blocked.setdefault(why, []).append(
-                    f"{rule_id} · {title}"
+                why = (
+                    f"not assessed, and under protocol {self._decision.protocol_version} it cannot be set "
+                    "aside: record it"
+                    if rule_id in gaps and rule_id not in NEVER_OVERRIDABLE
+                    else not_overridable_reason(rule_id, self._decision)
                 )
+                blocked.setdefault(why, []).append(f"{rule_id} · {title}")
         for why, names in blocked.items():
-            line = self._add_text(grid, parent, line, f"<b>{escape(why[:1].upper() + why[1:])}:</b><br>"
-                                  + "<br>".join(escape(n) for n in names), grey=True)
+            line = self._add_text(
+                grid,
+                parent,
+                line,
+                f"<b>{escape(why[:1].upper() + why[1:])}:</b><br>" + "<br>".join(escape(n) for n in names),
+                grey=True,
+            )
         self.blocked_rules = tuple(
             rule_id for rule_id, _title, _explanation, overridable in items if not overridable
         )
@@ -277,15 +260,16 @@ class OverrideDialog(QDialog):
         grid.addWidget(label, line, 0, 1, 2)
         return line + 1
 
-    def _add_row(self, grid: QGridLayout, parent: QWidget, line: int, rule_id: str, title: str,
-                 explanation: str) -> None:
+    def _add_row(
+        self, grid: QGridLayout, parent: QWidget, line: int, rule_id: str, title: str, explanation: str
+    ) -> None:
         check = QCheckBox(f"{rule_id} · {title}", parent)
         check.setToolTip(explanation)
         reason = QLineEdit(parent)
         reason.setAccessibleName(f"Reason for overriding {rule_id}")
         reason.setPlaceholderText("Reason (required when ticked)")
         reason.setEnabled(False)
-        message = _message_label(parent)
+        message = message_label(parent)
         detail = QLabel(explanation, parent)
         detail.setWordWrap(True)
         detail.setStyleSheet("color: #4a4a4a; margin-left: 22px;")
@@ -324,15 +308,19 @@ class OverrideDialog(QDialog):
         for row in self._rows:
             row.reason.setEnabled(row.check.isChecked())
             missing = row.check.isChecked() and not row.reason.text().strip()
-            _show(row.message, f"Write why you override {row.rule_id}." if missing else "")
+            show(row.message, f"Write why you override {row.rule_id}." if missing else "")
         reasons_ok = all(r.reason.text().strip() for r in ticked)
         status_change = self._chosen_status() is not None and bool(self.comment.toPlainText().strip())
         ready = bool(self.password.text()) and reasons_ok and (bool(ticked) or status_change)
         self.ok_button.setEnabled(ready)
         if not ready:
-            why = ("Tick a rule and write the reason, or choose a final status and write a comment."
-                   if not ticked and not status_change else
-                   "Write a reason for every ticked rule." if not reasons_ok else "Enter your password.")
+            why = (
+                "Tick a rule and write the reason, or choose a final status and write a comment."
+                if not ticked and not status_change
+                else "Write a reason for every ticked rule."
+                if not reasons_ok
+                else "Enter your password."
+            )
             self.ok_button.setToolTip(why)
         else:
             self.ok_button.setToolTip("")
@@ -346,7 +334,7 @@ class OverrideDialog(QDialog):
         overrides = tuple(
             RuleOverride(r.rule_id, r.reason.text().strip()) for r in self._rows if r.check.isChecked()
         )
-        _show(self.message, "")
+        show(self.message, "")
         self.ok_button.setEnabled(False)
         self._ctx.tasks.run_op(
             partial(
@@ -376,10 +364,10 @@ class OverrideDialog(QDialog):
         if isinstance(error, AuthenticationError):
             self.password.clear()
             self.password.setFocus()
-            _show(self.message, WRONG_PASSWORD)
+            show(self.message, WRONG_PASSWORD)
             return
         if isinstance(error, ConflictError):
-            _show(self.message, CONFLICT)
+            show(self.message, CONFLICT)
             self.decision_did_conflict.emit(error)
             return
         if isinstance(error, ValidationFailed):
@@ -387,119 +375,15 @@ class OverrideDialog(QDialog):
             for item in error.errors:
                 row = self._row_for_path(item.path)
                 if row is not None:
-                    _show(row.message, item.message)
+                    show(row.message, item.message)
                 else:
                     general.append(item.message)
-            _show(self.message, "\n".join(general))
+            show(self.message, "\n".join(general))
             return
-        _show(self.message, _error_text(error))
+        show(self.message, error_text(error))
 
     def _row_for_path(self, path: str) -> _OverrideRow | None:
         for row in self._rows:
             if path == row.rule_id or path.endswith(f".{row.rule_id}"):
                 return row
         return None
-
-
-class SignDialog(QDialog):
-    """Sign a draft visit: what is signed, then the clinician's password.
-
-    Signals:
-        sign_did_conflict(error): the visit changed on another workstation.
-
-    Attributes:
-        changes: the service's Changes once the visit was signed.
-    """
-
-    sign_did_conflict = Signal(object)
-
-    def __init__(
-        self,
-        parent: QWidget,
-        ctx: AppContext,
-        visit_id: str,
-        version: int,
-        *,
-        patient_name: str,
-        visit_date: dt.date,
-        final_status: Status | str | None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Sign the visit")
-        self.setMinimumWidth(440)
-        self._ctx = ctx
-        self._visit_id = visit_id
-        self._version = version
-        self.changes: Changes | None = None
-
-        summary = QLabel(self)
-        summary.setWordWrap(True)
-        summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        status = outcome_text(final_status, empty="no decision recorded")
-        summary.setText(
-            f"You are signing the visit of <b>{escape(patient_name)}</b> "
-            f"on <b>{visit_date.strftime('%d %b %Y')}</b>, "
-            f"with your final status <b>{escape(status)}</b>.<br><br>"
-            "Once signed the visit is read-only; a correction is made as an amendment."
-        )
-        self.summary = summary
-        self.password = _password_field(self)
-        self.message = _message_label(self)
-        form = QFormLayout()
-        form.addRow("Password:", self.password)
-
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Sign the visit")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(summary)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
-        self.password.textChanged.connect(self._update)
-        self._update()
-
-    def _update(self) -> None:
-        self.ok_button.setEnabled(bool(self.password.text()))
-        self.ok_button.setToolTip("" if self.password.text() else "Enter your password.")
-
-    def submit(self) -> None:
-        """Sign through the service (runs on the database worker)."""
-        if not self.password.text():
-            return
-        _show(self.message, "")
-        self.ok_button.setEnabled(False)
-        self._ctx.tasks.run_op(
-            partial(
-                visits.sign_visit,
-                self._ctx.db,
-                self._visit_id,
-                self._version,
-                clinician_id=self._ctx.actor_id,
-                password=self.password.text(),
-            ),
-            success=self._did_sign,
-            failure=self._did_fail,
-            initiator=self.parent(),
-            label="Signing the visit…",
-        )
-
-    def _did_sign(self, changes: Changes) -> None:
-        self.changes = changes
-        self.accept()
-
-    def _did_fail(self, error: BaseException) -> None:
-        if isinstance(error, AuthenticationError):
-            self.password.clear()
-            self.password.setFocus()
-            _show(self.message, WRONG_PASSWORD.replace("recorded", "signed"))
-        else:
-            if isinstance(error, ConflictError):
-                self.sign_did_conflict.emit(error)
-            _show(self.message, _error_text(error).replace("recorded", "signed"))
-        self._update()

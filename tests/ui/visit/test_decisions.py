@@ -11,12 +11,9 @@ from clinic_app.domain.visitfile import parse_visit_file
 from clinic_app.readiness.decision import Status
 from clinic_app.services import decisions, patients, visits
 from clinic_app.ui import ask
-from clinic_app.ui.visit.decisions import (
-    WRONG_PASSWORD,
-    OverrideDialog,
-    SignDialog,
-    confirm_decision,
-)
+from clinic_app.ui.visit.decisions import OverrideDialog, confirm_decision
+from clinic_app.ui.visit.dialogparts import WRONG_PASSWORD
+from clinic_app.ui.visit.sign import SignDialog
 
 DEMO_PASSWORD = "runready-demo"
 SCENARIOS = Path(__file__).parents[2] / "readiness" / "scenarios"

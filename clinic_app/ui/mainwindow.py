@@ -393,7 +393,8 @@ class MainWindow(QMainWindow):
     # --- help ----------------------------------------------------------------------------------------
 
     def _close_after_save(self) -> None:
-        self.close()
+        # Not from inside closeEvent (Qt ignores a close while one is being handled): next loop turn.
+        QTimer.singleShot(0, self.close)
 
     def show_keyboard(self) -> None:
         """List every shortcut (Help → Keyboard)."""

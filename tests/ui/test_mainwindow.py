@@ -142,3 +142,18 @@ def test_save_from_the_menu_writes_the_visit_and_the_status_bar_says_so(qtbot, c
     assert not window.editor.dirty
     assert visits.get_visit(ctx.db, DRAFT).results["strength.bridge.left"] == 44
     assert "Saved visit" in window.statusBar().currentMessage()
+
+
+def test_quitting_with_unsaved_changes_saves_first_when_she_says_so(qtbot, ctx, monkeypatch):
+    """'Save and quit' writes the typed value before the window closes; Cancel keeps it open."""
+    window = _window(qtbot, ctx)
+    window.open_visit("", DRAFT)
+    page = window.editor.pages["strength"]
+    page.widget_for("strength.bridge.left").input_for("strength.bridge.left").setText("41")
+    monkeypatch.setattr(ask, "choose", lambda *_a: None)
+    assert not window.close()
+    assert window.isVisible() and window.editor.dirty
+    monkeypatch.setattr(ask, "choose", lambda _p, _t, _x, buttons: buttons.index("Save and quit"))
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert visits.get_visit(ctx.db, DRAFT).results["strength.bridge.left"] == 41

@@ -69,12 +69,22 @@ def check(record: VisitRecord, results: Results, *, today: dt.date | None = None
     )
 
 
+def messages_of(errors: tuple[FieldError, ...]) -> dict[str, str]:
+    """Return one message per path (several messages for one path are joined)."""
+    messages: dict[str, str] = {}
+    for error in errors:
+        earlier = messages.get(error.path)
+        messages[error.path] = f"{earlier} {error.message}" if earlier else error.message
+    return messages
+
+
 def evaluate(
     record: VisitRecord,
     results: Results,
     *,
     protocol: Protocol | None = None,
     today: dt.date | None = None,
+    errors: tuple[FieldError, ...] | None = None,
 ) -> LiveEvaluation:
     """Validate the typed values, propose on the valid ones and compute the live measures.
 
@@ -83,12 +93,12 @@ def evaluate(
         results: the values typed so far (see :func:`clean_values`).
         protocol: the clinic's protocol (default protocol when None).
         today: date treated as today for date checks.
+        errors: the result of :func:`check` on these very results, when the caller has it already
+            (the editor shows messages at once and proposes a moment later).
     """
-    errors = check(record, results, today=today)
-    messages: dict[str, str] = {}
-    for error in errors:
-        earlier = messages.get(error.path)
-        messages[error.path] = f"{earlier} {error.message}" if earlier else error.message
+    if errors is None:
+        errors = check(record, results, today=today)
+    messages = messages_of(errors)
     bad = set(messages)
     valid = Results({path: value for path, value in results.items() if path not in bad})
     visit = dataclasses.replace(record.visit, results=valid)

@@ -10,7 +10,7 @@ panel's buttons run the decision dialogs. Every database call goes through ``ctx
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -69,8 +69,14 @@ class MainWindow(QMainWindow):
         self.patient_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.patient_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.patient_view.verticalHeader().hide()
-        self.patient_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.patient_view.horizontalHeader().setStretchLastSection(True)
+        # Fixed starting widths, not ResizeToContents: sizing to contents asked the model for every
+        # cell of 200 rows on each search (75–145 ms on the GUI thread, bench_window.py).
+        header = self.patient_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        digit = self.patient_view.fontMetrics().horizontalAdvance("0")
+        for column, chars in enumerate((22, 12, 10)):
+            self.patient_view.setColumnWidth(column, digit * chars)
         self.result_label = QLabel(self)
         self.new_patient_button = QPushButton("New patient…", self)
         self.search = PatientSearch(ctx, self.patient_model, self)
@@ -391,6 +397,18 @@ class MainWindow(QMainWindow):
         ask.show_error(self, "Something went wrong", f"{what} failed. {explained or error}")
 
     # --- help ----------------------------------------------------------------------------------------
+
+    def restoreState(  # noqa: N802 (Qt override)
+        self, state: QByteArray | bytes | bytearray | memoryview, version: int | None = 0
+    ) -> bool:
+        """Restore the saved dock layout, then show the docks the current page needs.
+
+        The layout is saved on close, perhaps while a visit hid the patient list; without this the
+        next start showed the welcome page with no patient list.
+        """
+        restored = super().restoreState(state, version or 0)
+        self._page_changed(self.stack.currentIndex())
+        return restored
 
     def _close_after_save(self) -> None:
         # Not from inside closeEvent (Qt ignores a close while one is being handled): next loop turn.

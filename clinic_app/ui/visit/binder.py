@@ -38,6 +38,7 @@ class VisitBinder:
             for path in page.paths():
                 self._owner[path] = form_id
         self._messages: dict[str, str] = {}
+        self._shown: dict[str, dict[str, str]] = {}
 
     def owner_of(self, path: str) -> str | None:
         """Return the battery (form id) whose page shows ``path``."""
@@ -48,6 +49,7 @@ class VisitBinder:
 
     def load(self, results: Mapping[str, Value | None]) -> None:
         """Show these values on every page (fields not in ``results`` are emptied)."""
+        self._shown.clear()
         for form_id, page in self.pages.items():
             prefix = f"{form_id}."
             page.set_values(
@@ -87,7 +89,9 @@ class VisitBinder:
             if form_id is not None:
                 per_form[form_id][path] = message
         for form_id, page in self.pages.items():
-            page.set_errors(per_form[form_id])
+            if self._shown.get(form_id) != per_form[form_id]:  # only pages whose messages changed
+                page.set_errors(per_form[form_id])
+                self._shown[form_id] = per_form[form_id]
 
     def route_measures(self, measures: Mapping[str, str]) -> None:
         """Show the live derived values (LSI, POP-Q stage) on the pages they belong to."""

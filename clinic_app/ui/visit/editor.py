@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.enums import VisitStatus
-from clinic_app.domain.model import Value
+from clinic_app.domain.errors import FieldError
+from clinic_app.domain.model import Results, Value
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.services import editing, visits
 from clinic_app.services.changes import Changes
@@ -74,6 +75,7 @@ class VisitEditor(QWidget):
         self._dirty = False
         self._loading = False
         self.last_conflict: QWidget | None = None
+        self._checked: tuple[Results, tuple[FieldError, ...]] | None = None
         registry = registry or default_registry()
 
         self.title = QLabel(self)
@@ -232,16 +234,33 @@ class VisitEditor(QWidget):
         if self._loading or self.record is None or self.read_only:
             return
         self._set_dirty(True)
+        self.check_now()
         self._evaluate_timer.start()
         self._journal_timer.start()
 
-    @Slot()
-    def evaluate_now(self) -> None:
-        """Validate and assess what is typed now; route messages, measures and states."""
+    def check_now(self) -> None:
+        """Validate what is typed now and show each message at its field (before the proposal)."""
         if self.record is None:
             return
         results = editing.clean_values(self.binder.collect())
-        evaluation = editing.evaluate(self.record, results)
+        errors = editing.check(self.record, results)
+        self._checked = (results, errors)
+        self.binder.route_errors(editing.messages_of(errors))
+
+    @Slot()
+    def evaluate_now(self) -> None:
+        """Assess what is typed now; route messages, measures and states, announce the proposal.
+
+        Runs on a zero-delay timer after the keystrokes waiting in the queue, so a burst of typing is
+        assessed once; the messages themselves were already shown by :meth:`check_now`.
+        """
+        if self.record is None:
+            return
+        results = editing.clean_values(self.binder.collect())
+        checked = self._checked
+        errors = checked[1] if checked is not None and checked[0] == results else None
+        evaluation = editing.evaluate(self.record, results, errors=errors)
+        self._checked = None
         self.evaluation = evaluation
         self.binder.route_errors(evaluation.messages)
         self.binder.route_measures(evaluation.measures)
@@ -260,8 +279,10 @@ class VisitEditor(QWidget):
             form_id = item.data(Qt.ItemDataRole.UserRole)
             state = self.binder.state_of(form_id, missing)
             title = self.pages[form_id].form.title
-            item.setText(f"{state.symbol} {title}\n    {state.value}")
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}: {state.value}")
+            text = f"{state.symbol} {title}\n    {state.value}"
+            if item.text() != text:  # a keystroke rarely changes a battery's state
+                item.setText(text)
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}: {state.value}")
 
     def _label_of(self, path: str) -> str:
         spec = forms().field_by_path(path)

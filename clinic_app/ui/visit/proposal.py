@@ -271,6 +271,8 @@ class ProposalPanel(QWidget):
         self.setMinimumWidth(300)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self._decision: Decision | None = None
+        self._shown_final: ClinicianDecisionView | None = None
+        self._shown_once = False
         self._state = "draft"
         self._has_decision = False
         self._final_status: str | None = None
@@ -347,7 +349,11 @@ class ProposalPanel(QWidget):
             decision: the engine's proposal for the values as they stand.
             final: her recorded decision, when there is one.
         """
+        if decision == self._decision and final == self._shown_final and self._shown_once:
+            return  # most keystrokes leave the proposal as it was: nothing to redraw
         self._decision = decision
+        self._shown_final = final
+        self._shown_once = True
         if decision is None:
             self._status.setText(escape(outcome_text(None)))
             self._headline.setText("No proposal yet: enter the assessment values to see one.")

@@ -28,7 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 from sqlalchemy.engine import URL, make_url
 
 from clinic_app.storage.errors import SchemaTooNewError, StorageError
@@ -161,7 +160,7 @@ def classify(exc: BaseException) -> Condition:
             return Condition.SCHEMA_TOO_NEW
         if isinstance(link, sqlite3.Error):
             return _classify_sqlite(link)
-        if isinstance(link, psycopg.OperationalError):
+        if type(link).__module__.startswith("psycopg") and _is_psycopg_operational(link):
             return _classify_psycopg(link)
         if isinstance(link, OSError):
             return _classify_os(link)
@@ -273,7 +272,17 @@ def _classify_sqlite(exc: sqlite3.Error) -> Condition:
     return Condition.UNKNOWN
 
 
-def _classify_psycopg(exc: psycopg.OperationalError) -> Condition:
+def _is_psycopg_operational(exc: BaseException) -> bool:
+    """True for psycopg's OperationalError; psycopg is imported only once such an error exists.
+
+    A SQLite clinic never loads the PostgreSQL driver (about 0.1–0.2 s of the window's start).
+    """
+    import psycopg  # lazy on purpose, see above
+
+    return isinstance(exc, psycopg.OperationalError)
+
+
+def _classify_psycopg(exc: BaseException) -> Condition:
     """Tell a login refusal from a server that cannot be reached (both are OperationalError)."""
     text = str(exc).lower()
     if any(word in text for word in ("password", "authentication", "role", "does not exist")):
@@ -375,6 +384,8 @@ def _probe_write_lock(path: Path) -> None:
 
 def _check_postgresql(url: str | URL, revisions: tuple[str, ...]) -> DatabaseStatus:
     """Preflight a PostgreSQL database: reachable, login accepted, schema revision known."""
+    import psycopg  # imported for PostgreSQL clinics only
+
     parsed = make_url(url)
     conninfo = psycopg.conninfo.make_conninfo(
         dbname=parsed.database or "postgres",

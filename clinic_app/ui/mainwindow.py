@@ -128,7 +128,13 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(ctx.idle_lock_minutes, self)
         self.idle.idle_did_expire.connect(self.lock)
         self._refresh_user()
-        QTimer.singleShot(0, self._initial_search)
+        # Child timers, not QTimer.singleShot with a bound method: they die with the window.
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.setInterval(0)
+        self._start_timer.timeout.connect(self._initial_search)
+        self._start_timer.timeout.connect(self.editor._build_timer.start)
+        self._start_timer.start()
 
     # --- construction ------------------------------------------------------------------------------
 
@@ -201,7 +207,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _initial_search(self) -> None:
-        self.search.search(self.search_box.text(), include_archived=self.archived_box.isChecked())
+        """List the patients at once when the window opens (no typing pause to wait for)."""
+        self.search.text = self.search_box.text()
+        self.search.include_archived = self.archived_box.isChecked()
+        self.search.refresh()
 
     @Slot(str)
     def _search_changed(self, text: str) -> None:

@@ -106,15 +106,20 @@ class VisitEditor(QWidget):
         self.navigation.setWordWrap(True)  # long battery titles wrap; the list stays narrow at 150 %
         self.navigation.setFixedWidth(self.navigation.fontMetrics().horizontalAdvance("0") * 24 + 24)
         self.stack = QStackedWidget(self)
-        self.pages: dict[str, BatteryPage] = {}
+        # The pages (160 inputs, ~0.45 s) are built one per event-loop turn once the window shows
+        # (build_in_background), or all at once when a visit opens first; placeholders until then.
+        self._registry = registry
+        self._pages: dict[str, BatteryPage] = {}
+        self._binder: VisitBinder | None = None
+        self._form_ids = [form.id for form in forms()]
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.setInterval(0)
+        self._build_timer.timeout.connect(self.build_in_background)
         for form in forms():
-            page = BatteryPage(form, registry, self.stack)
-            page.values_did_change.connect(self._on_values_changed)
-            self.pages[form.id] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget(self.stack))
             item = QListWidgetItem(form.title, self.navigation)
             item.setData(Qt.ItemDataRole.UserRole, form.id)
-        self.binder = VisitBinder(self.pages)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.navigation)
@@ -155,6 +160,59 @@ class VisitEditor(QWidget):
         self.summary.path_activated.connect(self.focus_path)
         ctx.tasks.operation_did_execute.connect(self._on_operation)
         self._refresh_header()
+
+    # --- pages, built lazily ------------------------------------------------------------------------
+
+    @property
+    def pages(self) -> dict[str, BatteryPage]:
+        """Every battery page by form id (built now if the background build has not finished)."""
+        self.ensure_pages()
+        return self._pages
+
+    @property
+    def binder(self) -> VisitBinder:
+        """The binder over every page."""
+        self.ensure_pages()
+        assert self._binder is not None
+        return self._binder
+
+    def _build_page(self, form_id: str) -> None:
+        form = forms().form(form_id)
+        assert form is not None
+        index = self._form_ids.index(form_id)
+        page = BatteryPage(form, self._registry, self.stack)
+        page.values_did_change.connect(self._on_values_changed)
+        placeholder = self.stack.widget(index)
+        showing = self.stack.currentIndex() == index
+        self.stack.insertWidget(index, page)
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        if showing:
+            self.stack.setCurrentIndex(index)
+        self._pages[form_id] = page
+
+    def ensure_pages(self) -> None:
+        """Build whatever pages are still missing, and the binder over them."""
+        if self._binder is not None:
+            return
+        for form_id in self._form_ids:
+            if form_id not in self._pages:
+                self._build_page(form_id)
+        self._pages = {form_id: self._pages[form_id] for form_id in self._form_ids}
+        self._binder = VisitBinder(self._pages)
+
+    @Slot()
+    def build_in_background(self) -> None:
+        """Build one missing page, then come back on the next turn of the event loop."""
+        missing = [form_id for form_id in self._form_ids if form_id not in self._pages]
+        if not missing or self._binder is not None:
+            return
+        self._build_page(missing[0])
+        if len(missing) == 1:
+            self.ensure_pages()
+        else:
+            self._build_timer.start()  # a child timer: it dies with the editor, never fires on a dead one
 
     # --- state ---------------------------------------------------------------------------------
 

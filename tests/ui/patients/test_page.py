@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QDialog
 from clinic_app.domain.enums import VisitStatus
 from clinic_app.services import patients, records, visits
 from clinic_app.ui import ask
-from clinic_app.ui.patients.page import NewVisitDialog, PatientPage, VisitHistoryModel
+from clinic_app.ui.patients.history import NewVisitDialog, VisitHistoryModel
+from clinic_app.ui.patients.page import PatientPage
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ panel's buttons run the decision dialogs. Every database call goes through ``ctx
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -303,7 +305,10 @@ class MainWindow(QMainWindow):
             if answer == 0:
                 values = dict(entry.values)
                 self.patient_page.load(entry.patient_id)
-                self._open_visit_now(entry.visit_id, then=lambda values=values: self.editor.restore(values))
+                self._open_visit_now(
+                    entry.visit_id,
+                    then=functools.partial(self.editor.restore, values, version=entry.version),
+                )
                 return
             if answer == 1:
                 self.ctx.journal.discard(entry.visit_id)

@@ -275,8 +275,32 @@ class VisitEditor(QWidget):
         self._refresh_header()
         self.visit_did_load.emit(record)
 
-    def restore(self, values: dict[str, Value | None]) -> None:
-        """Put values recovered from the journal back into the open visit (marked unsaved)."""
+    def restore(self, values: dict[str, Value | None], *, version: int | None = None) -> None:
+        """Put values recovered from the journal back into the open visit (marked unsaved).
+
+        Args:
+            values: what she had typed.
+            version: the visit version her typing started from. When the stored visit has moved on
+                (another workstation saved, or it was signed) the values are not applied over it:
+                the conflict dialog lists them beside what is stored, so nothing is silently replaced.
+        """
+        if self.record is None:
+            return
+        if self.read_only or (version is not None and version != self.version):
+            typed = {path: value for path, value in values.items() if value is not None}
+            stored = {str(k): v for k, v in self.record.visit.results.items()}
+            from clinic_app.ui.visit.conflict import ConflictDialog
+
+            dialog = ConflictDialog(self, typed, stored, self._label_of)
+            self.last_conflict = dialog
+            if ask.run_dialog(dialog) or self.read_only:
+                # Reload (or a signed visit): the stored visit stays; her values remain listed in
+                # the dialog, which stays open to copy from.
+                self.ctx.journal.discard(str(self.record.visit.id))
+                dialog.setModal(False)
+                dialog.show()
+                return
+            # Keep editing, having seen what differs: her values go back in, unsaved.
         self.binder.apply(values)
         self._set_dirty(True)
         self.evaluate_now()

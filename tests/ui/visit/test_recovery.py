@@ -106,3 +106,44 @@ def test_discarding_the_offer_removes_the_journal(qtbot, ctx, monkeypatch):
     window.restore_journal()
     assert ctx.journal.read(visit_id) is None
     assert window.editor.visit_id is None
+
+
+def test_journal_values_older_than_the_stored_visit_are_shown_not_applied(qtbot, ctx, monkeypatch):
+    """Saved elsewhere after she typed: the conflict dialog lists her values; reload keeps the stored ones."""
+    from clinic_app.domain.model import Results
+    from clinic_app.ui.visit.conflict import ConflictDialog
+
+    visit_id = _draft_visit(ctx)
+    stored = visits.get_visit(ctx.db, visit_id)
+    ctx.journal.write(
+        visit_id,
+        patient_id=str(stored.patient_id),
+        version=stored.version,
+        clinician_id=ctx.actor_id,
+        values={"strength.calf_raise.left": 30, "strength.calf_raise.right": 31},
+    )
+    visits.save_results(
+        ctx.db,
+        visit_id,
+        stored.version,
+        Results({"strength.calf_raise.left": 12, "strength.calf_raise.right": 13}),
+        actor_id=ctx.actor_id,
+    )
+    monkeypatch.setattr(ask, "choose", lambda _p, _t, _x, buttons: buttons.index("Restore"))
+    shown: list[ConflictDialog] = []
+
+    def reload(dialog: ConflictDialog) -> bool:
+        shown.append(dialog)
+        return True
+
+    monkeypatch.setattr(ask, "run_dialog", reload)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.restore_journal()
+    assert len(shown) == 1
+    assert shown[0].paths == ["strength.calf_raise.left", "strength.calf_raise.right"]
+    assert "30" in shown[0].typed_text.toPlainText()
+    assert window.editor.binder.collect()["strength.calf_raise.left"] == 12
+    assert not window.editor.dirty
+    assert ctx.journal.read(visit_id) is None
+    shown[0].close()

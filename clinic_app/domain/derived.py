@@ -92,8 +92,11 @@ class PopqStage(IntEnum):
 def popq_stage(points: PopqPoints) -> PopqStage:
     """Stage a prolapse from its POP-Q points (Bump 1996, boundaries as CLINICAL.md §5.1).
 
-    Stage 0: Aa, Ap, Ba, Bp all at −3 and C or D at or above −(tvl − 2). Otherwise the leading
-    edge decides: < −1 → I; −1…+1 inclusive → II; > +1 and < tvl − 2 → III; ≥ tvl − 2 → IV.
+    Stage 0: Aa, Ap, Ba, Bp all at −3, C or D at or above −(tvl − 2), **and** the leading edge
+    < −1. Without that last guard Bump's "either C or D" read literally staged a cervix beyond the
+    hymen as 0 when the posterior fornix sat high (CLINICAL.md §5.1 [DESIGN]): a stage is never lower
+    than the leading edge alone implies. Otherwise the leading edge decides: < −1 → I;
+    −1…+1 inclusive → II; > +1 and < tvl − 2 → III; ≥ tvl − 2 → IV.
 
     Raises:
         ValueError: if tvl is not positive.
@@ -103,9 +106,9 @@ def popq_stage(points: PopqPoints) -> PopqStage:
     apex_limit = -(points.tvl - 2)
     walls_at_minus_three = all(p <= -3 for p in (points.aa, points.ap, points.ba, points.bp))
     apex_high = points.c <= apex_limit or (points.d is not None and points.d <= apex_limit)
-    if walls_at_minus_three and apex_high:
-        return PopqStage.STAGE_0
     edge = points.leading_edge
+    if walls_at_minus_three and apex_high and edge < -1:
+        return PopqStage.STAGE_0
     if edge < -1:
         return PopqStage.STAGE_I
     if edge <= 1:

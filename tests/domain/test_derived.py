@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -191,6 +192,68 @@ def test_popq_stage_ii_or_more_exactly_when_edge_at_least_minus_one(edge: float,
     assume(edge <= tvl)
     stage = popq_stage(points(edge, tvl=tvl, c=-tvl, d=None))
     assert (stage >= PopqStage.STAGE_II) == (edge >= -1)
+
+
+def test_popq_a_cervix_beyond_the_hymen_is_never_stage_0_when_the_fornix_is_high() -> None:
+    """Walls at −3, D high, C 2 cm outside: the leading edge makes it stage III, not 0 (issue 10)."""
+    prolapse = PopqPoints(aa=-3, ba=-3, c=2, ap=-3, bp=-3, gh=3, pb=3, tvl=10, d=-9)
+    assert popq_stage(prolapse) is PopqStage.STAGE_III
+
+
+def _edge_stage(edge: float, tvl: float) -> PopqStage:
+    """The stage the leading edge alone implies (Bump 1996, CLINICAL.md §5.1)."""
+    if edge < -1:
+        return PopqStage.STAGE_I
+    if edge <= 1:
+        return PopqStage.STAGE_II
+    return PopqStage.STAGE_IV if edge >= tvl - 2 else PopqStage.STAGE_III
+
+
+_tvl = st.floats(min_value=6, max_value=12).map(lambda v: round(v, 1))
+
+
+@st.composite
+def popq_exams(draw: st.DrawFn) -> PopqPoints:
+    """Plausible POP-Q exams within the §5.1 ranges, with or without a posterior fornix."""
+    tvl = draw(_tvl)
+    # Walls exactly at −3 and a high apex or fornix are drawn often: the stage 0 corner lives there.
+    wall = st.just(-3.0) | st.floats(min_value=-3, max_value=3).map(lambda v: round(v, 1))
+    deep = st.just(-tvl) | st.floats(min_value=-tvl, max_value=tvl).map(lambda v: round(v, 1))
+    upper = st.just(-3.0) | st.floats(min_value=-3, max_value=tvl).map(lambda v: round(v, 1))
+    return PopqPoints(
+        aa=draw(wall),
+        ba=draw(upper),
+        c=draw(deep),
+        ap=draw(wall),
+        bp=draw(upper),
+        gh=3,
+        pb=3,
+        tvl=tvl,
+        d=draw(st.none() | deep),
+    )
+
+
+@given(popq_exams())
+def test_popq_stage_is_never_lower_than_the_leading_edge_implies(exam: PopqPoints) -> None:
+    """Stage 0 needs the edge above −1; any other stage is exactly the leading edge's."""
+    stage = popq_stage(exam)
+    if stage is PopqStage.STAGE_0:
+        assert exam.leading_edge < -1
+    else:
+        assert stage is _edge_stage(exam.leading_edge, exam.tvl)
+
+
+_point_names = st.sampled_from(["aa", "ba", "c", "ap", "bp", "d"])
+
+
+@given(popq_exams(), _point_names, st.floats(min_value=0.1, max_value=6).map(lambda v: round(v, 1)))
+def test_popq_stage_never_falls_when_a_point_moves_distally(exam: PopqPoints, name: str, step: float) -> None:
+    """Moving any point further out (towards or beyond the hymen) never lowers the stage."""
+    current = getattr(exam, name)
+    if current is None:
+        return
+    moved = dataclasses.replace(exam, **{name: current + step})
+    assert popq_stage(moved) >= popq_stage(exam)
 
 
 # --- limb symmetry ----------------------------------------------------------------------------

@@ -8,17 +8,20 @@ and runs every revision in one transaction. It never calls ``create_all`` on a l
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.resources
 import os
+import re
 import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, insert, inspect, text
+from sqlalchemy import Connection, Engine, insert, inspect, text
+
+if TYPE_CHECKING:  # Alembic is imported only when a migration runs (about 0.3 s of every start)
+    from alembic.config import Config
 
 from clinic_app.storage.errors import SchemaTooNewError, StorageError
 from clinic_app.storage.models import AuditRow
@@ -51,29 +54,66 @@ class MigrationOutcome:
 
 def alembic_config() -> Config:
     """Return an Alembic configuration pointing at the packaged migrations (no ini file needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     return config
 
 
+_REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\s*=\s*(None|['\"]([^'\"]+)['\"])", re.MULTILINE)
+
+
+@functools.cache
 def known_revisions() -> tuple[str, ...]:
-    """Return every revision this app knows, oldest first."""
-    script = ScriptDirectory.from_config(alembic_config())
-    return tuple(reversed([rev.revision for rev in script.walk_revisions()]))
+    """Return every revision this app knows, oldest first.
+
+    Read from the revision files' own ``revision`` / ``down_revision`` lines rather than through
+    Alembic, so a start on an up-to-date database never imports Alembic. A test checks the result
+    against Alembic's own walk of the same folder.
+    """
+    folder = importlib.resources.files("clinic_app.storage.migrations").joinpath("versions")
+    parent_of: dict[str, str | None] = {}
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".py") or entry.name.startswith("__"):
+            continue
+        source = entry.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
+        if revision is None or down is None:
+            raise StorageError(f"The database migration {entry.name} is damaged; reinstall the app.")
+        parent_of[revision.group(1)] = down.group(2)
+    chain: list[str] = []
+    child_of = {parent: child for child, parent in parent_of.items()}
+    current = child_of.get(None)
+    while current is not None:
+        chain.append(current)
+        current = child_of.get(current)
+    if len(chain) != len(parent_of):
+        raise StorageError("The app's database migrations do not form one line; reinstall the app.")
+    return tuple(chain)
 
 
 def head_revision() -> str:
     """Return the newest revision this app knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:
+    revisions = known_revisions()
+    if not revisions:
         raise StorageError("The app was installed without its database migrations; reinstall it.")
-    return head
+    return revisions[-1]
+
+
+def _recorded_revision(connection: Connection) -> str | None:
+    """Read the revision Alembic recorded (None when the table is missing or empty)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    return str(row[0]) if row is not None else None
 
 
 def current_revision(engine: Engine) -> str | None:
     """Return the schema revision recorded in the database (None when it has none yet)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _recorded_revision(connection)
 
 
 def check_revision(engine: Engine) -> str | None:
@@ -85,12 +125,12 @@ def check_revision(engine: Engine) -> str | None:
     """
     known = known_revisions()
     with engine.connect() as connection:
-        found = MigrationContext.configure(connection).get_current_revision()
+        found = _recorded_revision(connection)
         if found is None:
             tables = set(inspect(connection).get_table_names())
             if "alembic_version" in tables:
                 # Another workstation created the schema a moment ago; read what it recorded.
-                found = MigrationContext.configure(connection).get_current_revision()
+                found = _recorded_revision(connection)
             elif tables:
                 raise StorageError(
                     "This database already holds tables that RunReady Clinic did not create "
@@ -137,6 +177,9 @@ def migrate(
         copy = snapshot_sqlite(
             source, source.with_name(f"{source.name}.before-{wanted}-{stamp}.bak"), unique=True
         )
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     config = alembic_config()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":

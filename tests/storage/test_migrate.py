@@ -224,3 +224,31 @@ def check_simultaneous_start(url: str) -> None:
 def test_simultaneous_start_on_sqlite(tmp_path: Path) -> None:
     """Two engines migrating one new SQLite file at once both succeed and the schema is built once."""
     check_simultaneous_start(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")
+
+
+def test_known_revisions_read_from_the_files_match_alembics_own_walk() -> None:
+    """The chain read without Alembic (fast start) is exactly the one Alembic walks."""
+    from alembic.script import ScriptDirectory
+
+    from clinic_app.storage.migrate import alembic_config, head_revision, known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert known_revisions() == tuple(reversed([rev.revision for rev in script.walk_revisions()]))
+    assert head_revision() == script.get_current_head()
+
+
+def test_an_up_to_date_start_does_not_import_alembic(tmp_path) -> None:
+    """Opening a current database in a fresh interpreter leaves Alembic unimported."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    code = (
+        "import sys\n"
+        "from clinic_app.services.clinic import open_clinic\n"
+        f"open_clinic({url!r}).dispose()\n"  # first start: migrates (imports Alembic)
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    again = code + "print('alembic' in sys.modules)\n"
+    shown = subprocess.run([sys.executable, "-c", again], check=True, capture_output=True, text=True)
+    assert shown.stdout.strip() == "False"

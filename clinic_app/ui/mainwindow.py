@@ -463,5 +463,7 @@ class MainWindow(QMainWindow):
                 return
             self.editor.discard_changes()
         self.idle.stop()
+        self.idle.uninstall()  # an application-wide filter must not outlive the window
         self.search.stop()
+        self.editor.stop_background_build()
         super().closeEvent(event)

@@ -15,6 +15,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -107,17 +108,17 @@ class VisitEditor(QWidget):
         self.navigation.setFixedWidth(self.navigation.fontMetrics().horizontalAdvance("0") * 24 + 24)
         self.stack = QStackedWidget(self)
         # The pages (160 inputs, ~0.45 s) are built one per event-loop turn once the window shows
-        # (build_in_background), or all at once when a visit opens first; placeholders until then.
+        # (build_in_background), or all at once when a visit opens first, or one when it is chosen.
         self._registry = registry
         self._pages: dict[str, BatteryPage] = {}
         self._binder: VisitBinder | None = None
         self._form_ids = [form.id for form in forms()]
+        self._stopped = False
         self._build_timer = QTimer(self)
         self._build_timer.setSingleShot(True)
         self._build_timer.setInterval(0)
         self._build_timer.timeout.connect(self.build_in_background)
         for form in forms():
-            self.stack.addWidget(QWidget(self.stack))
             item = QListWidgetItem(form.title, self.navigation)
             item.setData(Qt.ItemDataRole.UserRole, form.id)
 
@@ -152,7 +153,7 @@ class VisitEditor(QWidget):
         self._journal_timer.setInterval(JOURNAL_DELAY_MS)
         self._journal_timer.timeout.connect(self.write_journal)
 
-        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._row_changed)
         self.navigation.setCurrentRow(0)
         self.back_button.clicked.connect(self.back_requested)
         self.copy_button.clicked.connect(self.copy_from_last_visit)
@@ -179,18 +180,20 @@ class VisitEditor(QWidget):
     def _build_page(self, form_id: str) -> None:
         form = forms().form(form_id)
         assert form is not None
-        index = self._form_ids.index(form_id)
         page = BatteryPage(form, self._registry, self.stack)
         page.values_did_change.connect(self._on_values_changed)
-        placeholder = self.stack.widget(index)
-        showing = self.stack.currentIndex() == index
-        self.stack.insertWidget(index, page)
-        if placeholder is not None:
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
-        if showing:
-            self.stack.setCurrentIndex(index)
+        self.stack.addWidget(page)  # the stack's order does not matter: pages are shown by form id
         self._pages[form_id] = page
+
+    @Slot(int)
+    def _row_changed(self, row: int) -> None:
+        """Show the battery chosen in the list (built now if it is not built yet)."""
+        if not 0 <= row < len(self._form_ids):
+            return
+        form_id = self._form_ids[row]
+        if form_id not in self._pages:
+            self._build_page(form_id)
+        self.stack.setCurrentWidget(self._pages[form_id])
 
     def ensure_pages(self) -> None:
         """Build whatever pages are still missing, and the binder over them."""
@@ -202,11 +205,16 @@ class VisitEditor(QWidget):
         self._pages = {form_id: self._pages[form_id] for form_id in self._form_ids}
         self._binder = VisitBinder(self._pages)
 
+    def stop_background_build(self) -> None:
+        """Stop building pages in idle time (the window is closing)."""
+        self._build_timer.stop()
+        self._stopped = True
+
     @Slot()
     def build_in_background(self) -> None:
         """Build one missing page, then come back on the next turn of the event loop."""
         missing = [form_id for form_id in self._form_ids if form_id not in self._pages]
-        if not missing or self._binder is not None:
+        if not missing or self._binder is not None or self._stopped or not shiboken6.isValid(self.stack):
             return
         self._build_page(missing[0])
         if len(missing) == 1:

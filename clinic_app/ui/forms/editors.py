@@ -62,6 +62,7 @@ class NumberEdit(QLineEdit):
         super().__init__(parent)
         self.kind = kind
         self.setMaximumWidth(_chars(self, 9))
+        self.setMinimumWidth(_chars(self, 6))  # a crowded row scrolls; a number box never shrinks to a sliver
         self.textChanged.connect(self.changed)  # typed or pasted; set_values blocks signals
 
     def value(self) -> Value | None:

@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self._start_timer.setSingleShot(True)
         self._start_timer.setInterval(0)
         self._start_timer.timeout.connect(self._initial_search)
-        self._start_timer.timeout.connect(self.editor._build_timer.start)
+        self._start_timer.timeout.connect(self.editor.batteries.start_background_build)
         self._start_timer.start()
 
     # --- construction ------------------------------------------------------------------------------
@@ -465,5 +465,5 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.idle.uninstall()  # an application-wide filter must not outlive the window
         self.search.stop()
-        self.editor.stop_background_build()
+        self.editor.batteries.stop_background_build()
         super().closeEvent(event)

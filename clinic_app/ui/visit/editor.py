@@ -15,18 +15,13 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
-    QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +39,7 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.forms.base import FieldWidget
 from clinic_app.ui.forms.page import BatteryPage
 from clinic_app.ui.forms.registry import WidgetRegistry, default_registry
+from clinic_app.ui.visit.batteries import BatteryStack
 from clinic_app.ui.visit.binder import VisitBinder
 from clinic_app.ui.visit.summary import ErrorSummary
 
@@ -102,31 +98,10 @@ class VisitEditor(QWidget):
         self.summary = ErrorSummary(self)
         self.summary.hide()
 
-        self.navigation = QListWidget(self)
-        self.navigation.setAccessibleName("Batteries")
-        self.navigation.setWordWrap(True)  # long battery titles wrap; the list stays narrow at 150 %
-        self.navigation.setFixedWidth(self.navigation.fontMetrics().horizontalAdvance("0") * 24 + 24)
-        self.stack = QStackedWidget(self)
-        # The pages (160 inputs, ~0.45 s) are built one per event-loop turn once the window shows
-        # (build_in_background), or all at once when a visit opens first, or one when it is chosen.
-        self._registry = registry
-        self._pages: dict[str, BatteryPage] = {}
-        self._binder: VisitBinder | None = None
-        self._form_ids = [form.id for form in forms()]
-        self._stopped = False
-        self._build_timer = QTimer(self)
-        self._build_timer.setSingleShot(True)
-        self._build_timer.setInterval(0)
-        self._build_timer.timeout.connect(self.build_in_background)
-        for form in forms():
-            item = QListWidgetItem(form.title, self.navigation)
-            item.setData(Qt.ItemDataRole.UserRole, form.id)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.navigation)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
+        self.batteries = BatteryStack(registry, self)
+        self.batteries.values_did_change.connect(self._on_values_changed)
+        self.navigation = self.batteries.navigation
+        self.stack = self.batteries.stack
 
         self.help_label = QLabel(self)
         self.help_label.setObjectName("fieldHelp")
@@ -138,7 +113,7 @@ class VisitEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.summary)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.batteries, 1)
         layout.addWidget(self.help_label)
         help_key = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
         help_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -153,8 +128,6 @@ class VisitEditor(QWidget):
         self._journal_timer.setInterval(JOURNAL_DELAY_MS)
         self._journal_timer.timeout.connect(self.write_journal)
 
-        self.navigation.currentRowChanged.connect(self._row_changed)
-        self.navigation.setCurrentRow(0)
         self.back_button.clicked.connect(self.back_requested)
         self.copy_button.clicked.connect(self.copy_from_last_visit)
         self.save_button.clicked.connect(self.save)
@@ -162,65 +135,17 @@ class VisitEditor(QWidget):
         ctx.tasks.operation_did_execute.connect(self._on_operation)
         self._refresh_header()
 
-    # --- pages, built lazily ------------------------------------------------------------------------
+    # --- the batteries (built lazily by BatteryStack) ---------------------------------------------
 
     @property
     def pages(self) -> dict[str, BatteryPage]:
         """Every battery page by form id (built now if the background build has not finished)."""
-        self.ensure_pages()
-        return self._pages
+        return self.batteries.pages
 
     @property
     def binder(self) -> VisitBinder:
         """The binder over every page."""
-        self.ensure_pages()
-        assert self._binder is not None
-        return self._binder
-
-    def _build_page(self, form_id: str) -> None:
-        form = forms().form(form_id)
-        assert form is not None
-        page = BatteryPage(form, self._registry, self.stack)
-        page.values_did_change.connect(self._on_values_changed)
-        self.stack.addWidget(page)  # the stack's order does not matter: pages are shown by form id
-        self._pages[form_id] = page
-
-    @Slot(int)
-    def _row_changed(self, row: int) -> None:
-        """Show the battery chosen in the list (built now if it is not built yet)."""
-        if not 0 <= row < len(self._form_ids):
-            return
-        form_id = self._form_ids[row]
-        if form_id not in self._pages:
-            self._build_page(form_id)
-        self.stack.setCurrentWidget(self._pages[form_id])
-
-    def ensure_pages(self) -> None:
-        """Build whatever pages are still missing, and the binder over them."""
-        if self._binder is not None:
-            return
-        for form_id in self._form_ids:
-            if form_id not in self._pages:
-                self._build_page(form_id)
-        self._pages = {form_id: self._pages[form_id] for form_id in self._form_ids}
-        self._binder = VisitBinder(self._pages)
-
-    def stop_background_build(self) -> None:
-        """Stop building pages in idle time (the window is closing)."""
-        self._build_timer.stop()
-        self._stopped = True
-
-    @Slot()
-    def build_in_background(self) -> None:
-        """Build one missing page, then come back on the next turn of the event loop."""
-        missing = [form_id for form_id in self._form_ids if form_id not in self._pages]
-        if not missing or self._binder is not None or self._stopped or not shiboken6.isValid(self.stack):
-            return
-        self._build_page(missing[0])
-        if len(missing) == 1:
-            self.ensure_pages()
-        else:
-            self._build_timer.start()  # a child timer: it dies with the editor, never fires on a dead one
+        return self.batteries.binder
 
     # --- state ---------------------------------------------------------------------------------
 
@@ -364,15 +289,7 @@ class VisitEditor(QWidget):
         missing = frozenset(
             path for gap in (decision.not_assessed if decision else ()) for path in gap.missing
         )
-        for row in range(self.navigation.count()):
-            item = self.navigation.item(row)
-            form_id = item.data(Qt.ItemDataRole.UserRole)
-            state = self.binder.state_of(form_id, missing)
-            title = self.pages[form_id].form.title
-            text = f"{state.symbol} {title}\n    {state.value}"
-            if item.text() != text:  # a keystroke rarely changes a battery's state
-                item.setText(text)
-                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}: {state.value}")
+        self.batteries.show_states(missing)
 
     def _label_of(self, path: str) -> str:
         spec = forms().field_by_path(path)
@@ -385,23 +302,19 @@ class VisitEditor(QWidget):
 
     def current_form_id(self) -> str:
         """The battery shown now."""
-        page = self.stack.currentWidget()
-        return page.form_id if isinstance(page, BatteryPage) else ""
+        return self.batteries.current_form_id()
 
     def show_battery(self, form_id: str) -> None:
         """Switch to a battery."""
-        for row in range(self.navigation.count()):
-            if self.navigation.item(row).data(Qt.ItemDataRole.UserRole) == form_id:
-                self.navigation.setCurrentRow(row)
-                return
+        self.batteries.show_battery(form_id)
 
     def next_battery(self) -> None:
         """Go to the next battery (Ctrl+PgDown)."""
-        self.navigation.setCurrentRow(min(self.navigation.currentRow() + 1, self.navigation.count() - 1))
+        self.batteries.step(+1)
 
     def previous_battery(self) -> None:
         """Go to the previous battery (Ctrl+PgUp)."""
-        self.navigation.setCurrentRow(max(self.navigation.currentRow() - 1, 0))
+        self.batteries.step(-1)
 
     @Slot()
     def show_field_help(self) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, QPersistentModelIndex, Qt, Slot
+from PySide6.QtCore import QDate, QObject, Qt, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
@@ -23,62 +23,34 @@ from clinic_app.ui.context import AppContext
 from clinic_app.ui.outcome import outcome_text
 from clinic_app.ui.patients.dialog import ErrorLabel
 from clinic_app.ui.patients.words import day_text, status_words
+from clinic_app.ui.tablemodel import AnyIndex, RecordTableModel
 
 VISIT_COLUMNS = ("Date", "Clinician", "Weeks postpartum", "Sign-off", "Proposed", "Final outcome")
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole
 """The row's :class:`VisitSummary`."""
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 
-
-class VisitHistoryModel(QAbstractTableModel):
+class VisitHistoryModel(RecordTableModel[VisitSummary]):
     """Her visits, newest first: date, clinician, weeks postpartum, sign-off, proposed and final."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[VisitSummary] = []
+        super().__init__(VISIT_COLUMNS, _visit_id, parent)
 
     def set_summaries(self, summaries: tuple[VisitSummary, ...] | list[VisitSummary]) -> None:
         """Show a patient file's visit lines (given oldest first, shown newest first).
 
         On the same day an amendment comes above the original it replaced (the service lists it later).
         """
-        self.beginResetModel()
-        self._rows = list(reversed(sorted(summaries, key=lambda s: s.visit_date)))
-        self.endResetModel()
+        self.set_rows(reversed(sorted(summaries, key=lambda s: s.visit_date)))
 
     def summary_at(self, row: int) -> VisitSummary | None:
         """Return the visit on a row, or None outside the list."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, visit_id: str) -> int:
-        """Return the row of a visit, or -1."""
-        return next((row for row, s in enumerate(self._rows) if s.id == visit_id), -1)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 (Qt's signature)
-        """Number of visits."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        """Six columns."""
-        return 0 if parent.isValid() else len(VISIT_COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(VISIT_COLUMNS)
-        ):
-            return VISIT_COLUMNS[section]
-        return None
+        return self.row_at(row)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text; replaced (amended) visits are greyed and say so in words."""
-        summary = self.summary_at(index.row()) if index.isValid() else None
-        if summary is None or not 0 <= index.column() < len(VISIT_COLUMNS):
+        summary = self.record_for(index)
+        if summary is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(summary, index.column())
@@ -92,6 +64,10 @@ class VisitHistoryModel(QAbstractTableModel):
         if role == SUMMARY_ROLE:
             return summary
         return None
+
+
+def _visit_id(summary: VisitSummary) -> str:
+    return summary.id
 
 
 def _cell(summary: VisitSummary, column: int) -> str:

@@ -11,10 +11,7 @@ import functools
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -25,6 +22,7 @@ from clinic_app.domain.model import Patient
 from clinic_app.services import patients
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.patients.words import day_text
+from clinic_app.ui.tablemodel import AnyIndex, RecordTableModel
 
 DEBOUNCE_MS = 120
 """Typing pauses this long before a search runs."""
@@ -37,54 +35,29 @@ COLUMNS = ("Name", "Date of birth", "Record no.", "Id")
 PATIENT_ROLE = Qt.ItemDataRole.UserRole
 """The row's :class:`Patient`."""
 
-AnyIndex = QModelIndex | QPersistentModelIndex
+
+def _patient_id(patient: Patient) -> str:
+    return str(patient.id)
 
 
-class PatientListModel(QAbstractTableModel):
+class PatientListModel(RecordTableModel[Patient]):
     """Patients found by a search: name (family first), date of birth, record number and id."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._patients: list[Patient] = []
+        super().__init__(COLUMNS, _patient_id, parent)
 
     def set_patients(self, found: list[Patient]) -> None:
         """Replace the list (a whole reset: a new search is a new list)."""
-        self.beginResetModel()
-        self._patients = list(found)
-        self.endResetModel()
+        self.set_rows(found)
 
     def patient_at(self, row: int) -> Patient | None:
         """Return the patient on a row, or None outside the list."""
-        return self._patients[row] if 0 <= row < len(self._patients) else None
-
-    def row_of(self, patient_id: str) -> int:
-        """Return the row of a patient, or -1 when she is not listed."""
-        return next((row for row, p in enumerate(self._patients) if p.id == patient_id), -1)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 (Qt's signature)
-        """Number of patients (a table: children of a valid index have none)."""
-        return 0 if parent.isValid() else len(self._patients)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        """Four columns."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
+        return self.row_at(row)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text; the tooltip spells the row out; ``PATIENT_ROLE`` gives the patient."""
-        patient = self.patient_at(index.row()) if index.isValid() else None
-        if patient is None or not 0 <= index.column() < len(COLUMNS):
+        patient = self.record_for(index)
+        if patient is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cell(patient, index.column())

@@ -22,10 +22,23 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from pytest_postgresql.executors import PostgreSQLExecutor
 
 # Qt must never try to open a display in tests; set before any PySide6 import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Property tests are seeded (the same cases on every run, so a CI failure reproduces locally) and are
+# judged on their outcome, not on how fast a busy machine generates inputs.
+hypothesis_settings.register_profile(
+    "clinic",
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    print_blob=True,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "clinic"))
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PG_CTL_WRAPPER = REPO_ROOT / "scripts" / "pg_ctl_as_postgres.sh"

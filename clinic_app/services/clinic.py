@@ -26,7 +26,7 @@ from clinic_app.storage.database import (
     resolve_database_url,
 )
 from clinic_app.storage.diagnose import Condition, check_database, classify, describe_storage_error, shown_url
-from clinic_app.storage.migrate import migrate
+from clinic_app.storage.migrate import current_revision, migrate
 
 
 def open_clinic(url: str | None = None, *, setting: str | None = None) -> Database:
@@ -65,6 +65,11 @@ def open_clinic(url: str | None = None, *, setting: str | None = None) -> Databa
         raise
     refresh_search_statistics(db.engine)
     return db
+
+
+def schema_revision(db: Database) -> str | None:
+    """The schema revision the clinic database is at (None for an empty database)."""
+    return current_revision(db.engine)
 
 
 def explain_failure(error: BaseException, url: str | None = None) -> str | None:

@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="database URL for the desktop app started without a command (default: "
         "CLINIC_APP_DATABASE_URL, then the per-user clinic file); a command given after it uses it too",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation in a throw-away data folder (database, migrations, demo clinic, "
+        "window offscreen, every report, Qt PDF and printing) and exit 0, or 1 naming the failed step",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         module = importlib.import_module(module_name)
@@ -58,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     window_database: str | None = args.window_database
+    if args.self_test:
+        return _self_test()
     if handler is None:
         return _start_default(parser, window_database)
     if window_database and getattr(args, "database", window_database) is None:
@@ -87,6 +95,16 @@ def _start_default(parser: argparse.ArgumentParser, database: str | None = None)
         result: int = gui.run(options)
         return result
     return handler_for(parser, ["overview", *options])
+
+
+def _self_test() -> int:
+    """Run the installation self-test (``clinic_app.ui.selftest``); 1 when this build has no window."""
+    if importlib.util.find_spec("clinic_app.ui") is None:
+        print("This build has no desktop window, so the self-test cannot run.", file=sys.stderr)
+        return 1
+    selftest = importlib.import_module("clinic_app.ui.selftest")
+    result: int = selftest.run_self_test()
+    return result
 
 
 def handler_for(parser: argparse.ArgumentParser, argv: list[str]) -> int:

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from clinic_app.assessment.formtypes import FormSpec
 from clinic_app.domain.errors import FieldError
-
-if TYPE_CHECKING:  # spec imports the rule registry to check rule names; hints only, no runtime cycle.
-    from clinic_app.assessment.spec import FormSpec
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from clinic_app.assessment.crossfield import RULES
+from clinic_app.assessment.formtypes import MISSING_REASON as MISSING_REASON  # re-exported: part of this API
 from clinic_app.assessment.formtypes import (
-    MISSING_REASON,
     ChoiceSpec,
     FieldKind,
     FieldSpec,
@@ -29,18 +29,6 @@ from clinic_app.assessment.layout import parse_layouts
 from clinic_app.assessment.tomlkeys import FormSpecError as FormSpecError  # re-exported: part of this API
 from clinic_app.assessment.tomlkeys import flag, no_unknown_keys, number, text, unit_ranges
 from clinic_app.resources import forms_folder
-
-__all__ = [
-    "MISSING_REASON",
-    "ChoiceSpec",
-    "FieldKind",
-    "FieldSpec",
-    "FormCatalogue",
-    "FormSpec",
-    "FormSpecError",
-    "load_forms",
-    "parse_form",
-]
 
 _FORM_KEYS = frozenset({"id", "title", "order", "description", "source", "rules", "fields", "layout"})
 _FIELD_KEYS = frozenset(

@@ -2,8 +2,11 @@
 
 Evaluators live in the ``rules_*`` modules, one per family. Each is a function
 ``(ctx, rule) -> RuleResult | None`` (None: the rule does not apply to this visit at all, e.g. H2
-without an earlier visit). A result with hits fired; one with missing inputs is (also) listed as not
-assessed; a result with neither passed. Missing data therefore never turns into a pass.
+without an earlier visit). A result with hits fired. Whether a rule could be judged at all is
+not the evaluator's business: the engine compares the visit with the rule's declared minimum
+(``[rules.ID.assessed]``, :mod:`clinic_app.readiness.minimum`) and lists what is missing as not
+assessed, so missing data never turns into a pass. An evaluator only adds to ``missing`` a value
+that is recorded but cannot be used (e.g. hop distances of 0 that give no symmetry index).
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ class RuleResult:
 
     hits: list[Hit] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    """Paths of recorded values the rule could not use (what was never recorded is the minimum's)."""
     summary: str = ""
 
 
@@ -116,14 +120,12 @@ class Context:
     def flags(self, result: RuleResult, check: CheckSpec, paths: tuple[str, ...]) -> None:
         """Evaluate an ``is_true``/``any_true`` check over yes/no inputs.
 
-        Every input must be recorded for the rule to pass; each "yes" is named in one hit.
+        Each "yes" is named in one hit; which answers must be recorded is the rule's minimum.
         """
         yes: list[str] = []
         for path in paths:
             flag = self.results.flag(path)
-            if flag is None:
-                result.missing.append(path)
-            elif check.fires(flag):
+            if flag is not None and check.fires(flag):
                 yes.append(path)
         if yes:
             labels = ", ".join(self.protocol.label(p) for p in yes)

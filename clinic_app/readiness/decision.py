@@ -90,12 +90,17 @@ class NotAssessed:
     rule_id: str
     title: str
     missing: tuple[str, ...]
-    """Field paths (or groups) that would be needed."""
+    """Field paths that would complete the rule (every alternative of a "one of"), for the window to
+    point at the fields."""
     gate: bool
     """True when the rule is a gate: its absence prevents READY."""
     overridable: bool = False
     """True when the clinician may set the missing gate aside with a written reason (e.g. O1 when
     the internal examination was declined or not indicated); symptom gates never are."""
+    needs: tuple[str, ...] = ()
+    """What is missing in words, one entry per unmet part of the rule's declared minimum
+    (``"Inter-recti distance at umbilicus — head-lift"``, ``"Prolapse examination: Performed
+    (recorded: Declined by the patient)"``). Empty in decisions stored before it existed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from clinic_app.readiness import rules_function, rules_objective, rules_risk, ru
 from clinic_app.readiness.compare import compare_visits
 from clinic_app.readiness.context import Context, Evaluator, Hit, RuleResult, View, weeks_text
 from clinic_app.readiness.decision import Decision, Finding, FindingKind, NotAssessed, PassedCheck, Status
+from clinic_app.readiness.minimum import unmet
 from clinic_app.readiness.planning import (
     ReferralNeed,
     build_advice,
@@ -79,9 +80,9 @@ def assess(record: VisitRecord, protocol: Protocol | None = None) -> Decision:
                 if targets:
                     needs.append(ReferralNeed(rule_id, targets, finding.explanation, rule.urgent))
             refs.extend(rule.refs)
-        if result.missing:
-            gaps.append(NotAssessed(rule_id, rule.title, tuple(dict.fromkeys(result.missing)), rule.gate,
-                                    rule.overridable))
+        gap = _gap(ctx, rule, result)
+        if gap is not None:
+            gaps.append(gap)
         elif not result.hits:
             passed.append(PassedCheck(rule_id, rule.title, rule.passed_text, result.summary))
             refs.extend(rule.refs)
@@ -111,6 +112,23 @@ def assess(record: VisitRecord, protocol: Protocol | None = None) -> Decision:
         changes=compare_visits(record, protocol),
         sources=tuple(protocol.sources[ref] for ref in dict.fromkeys(refs)),
     )
+
+
+def _gap(ctx: Context, rule: RuleSpec, result: RuleResult) -> NotAssessed | None:
+    """The rule's entry under *not assessed*, or None when it could be judged.
+
+    What is missing is the part of the rule's declared minimum (``[rules.ID.assessed]``) that the
+    visit lacks, plus any recorded value the evaluator could not use (e.g. a hop test whose sides
+    give no symmetry index).
+    """
+    missing = unmet(rule.assessed, ctx.results.data, ctx.protocol)
+    unusable = [p for p in dict.fromkeys(result.missing) if not any(p in m.paths for m in missing)]
+    if not missing and not unusable:
+        return None
+    paths = tuple(dict.fromkeys([*(p for m in missing for p in m.paths), *unusable]))
+    needs = (*(m.text for m in missing),
+             *(f"{ctx.protocol.label(p)} (recorded, but it cannot be judged)" for p in unusable))
+    return NotAssessed(rule.id, rule.title, paths, rule.gate, rule.overridable, needs)
 
 
 def _status(holds: list[Finding], cautions: list[Finding], gaps: list[NotAssessed]) -> Status:

@@ -69,8 +69,8 @@ def build_advice(status: Status, holds: Sequence[Finding], cautions: Sequence[Fi
     if status is Status.INCOMPLETE:
         for gap in not_assessed:
             if gap.gate:
-                text = protocol.incomplete_text.format(missing=", ".join(gap.missing), title=gap.title,
-                                                       rule=gap.rule_id)
+                missing = "; ".join(gap.needs or gap.missing)
+                text = protocol.incomplete_text.format(missing=missing, title=gap.title, rule=gap.rule_id)
                 items.append(AdviceItem(gap.rule_id, protocol.incomplete_heading, text))
     by_key: dict[str, list[str]] = {}
     for finding in (*holds, *cautions, *notes):

@@ -16,7 +16,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from clinic_app.assessment.formtypes import FormCatalogue
+from clinic_app.assessment.spec import load_forms
 from clinic_app.readiness.decision import FindingKind, Status
+from clinic_app.readiness.minimum import check_against_forms, parse_minimum
 from clinic_app.readiness.rulespec import (
     COMPARISONS,
     FAMILIES,
@@ -26,6 +29,7 @@ from clinic_app.readiness.rulespec import (
     TEMPLATE_FIELDS,
     AdviceSpec,
     CheckSpec,
+    Minimum,
     PlanSettings,
     Protocol,
     ProtocolError,
@@ -89,8 +93,20 @@ def load_protocol(path: str | Path) -> Protocol:
     return parse_protocol(data)
 
 
-def parse_protocol(data: Mapping[str, Any]) -> Protocol:
-    """Validate a decoded protocol document (see :func:`load_protocol`)."""
+@functools.lru_cache(maxsize=1)
+def _bundled_forms() -> FormCatalogue:
+    """The forms shipped with the app, read once: the labels and fields a protocol refers to."""
+    return load_forms()
+
+
+def parse_protocol(data: Mapping[str, Any], forms: FormCatalogue | None = None) -> Protocol:
+    """Validate a decoded protocol document (see :func:`load_protocol`).
+
+    Args:
+        data: the decoded TOML.
+        forms: the assessment forms the rules read (default: the bundled forms); every input a
+            rule names must be one of their fields or a record path, so it has a printed label.
+    """
     head = _table(data, "protocol", "[protocol]")
     sources = _str_map(data, "sources")
     raw_targets = _table(data, "referral_targets", "[referral_targets]")
@@ -108,7 +124,7 @@ def parse_protocol(data: Mapping[str, Any]) -> Protocol:
         rule = _parse_rule(rule_id, _table(raw_rules, rule_id, f"rule {rule_id}"))
         _cross_check(rule, sources, targets, advice)
         rules[rule_id] = rule
-    return Protocol(
+    protocol = Protocol(
         id=_text(head, "id", "[protocol]"),
         version=_text(head, "version", "[protocol]"),
         title=_text(head, "title", "[protocol]"),
@@ -124,7 +140,19 @@ def parse_protocol(data: Mapping[str, Any]) -> Protocol:
         compare=_parse_compare(_table(data, "compare", "[compare]")),
         plan=_parse_plan(_table(data, "plan", "[plan]")),
         advice=advice,
+        forms=forms if forms is not None else _bundled_forms(),
     )
+    for rule in rules.values():
+        _check_paths(rule, protocol)
+    return protocol
+
+
+def _check_paths(rule: RuleSpec, protocol: Protocol) -> None:
+    """Every input and minimum of a rule names a field of the forms or a record path."""
+    for path in (*rule.inputs, *(p for c in rule.checks.values() for p in c.inputs)):
+        if not protocol.knows(path):
+            raise ProtocolError(f"rule {rule.id}", "inputs", f"'{path}' is not a field of the forms")
+    check_against_forms(rule.id, rule.assessed, protocol)
 
 
 def _parse_rule(rule_id: str, raw: Mapping[str, Any]) -> RuleSpec:
@@ -144,6 +172,8 @@ def _parse_rule(rule_id: str, raw: Mapping[str, Any]) -> RuleSpec:
         raise ProtocolError(where, "checks", "must define at least one [rules.ID.checks.NAME] table")
     checks = {name: _parse_check(rule_id, name, _table(raw_checks, name, f"{where} check {name}"))
               for name in raw_checks}
+    inputs = _str_list(raw, "inputs", where)
+    assessed = parse_minimum(rule_id, raw.get("assessed"), inputs) if family != "plan" else Minimum()
     for name, check in checks.items():
         if check.kind is not None or check.outcome is not None:
             own_outcome = check.outcome if check.kind is not None else (check.outcome or outcome)
@@ -152,7 +182,7 @@ def _parse_rule(rule_id: str, raw: Mapping[str, Any]) -> RuleSpec:
         id=rule_id,
         title=_text(raw, "title", where),
         family=family,
-        inputs=_str_list(raw, "inputs", where),
+        inputs=inputs,
         kind=kind,
         outcome=outcome,
         overridable=overridable,
@@ -166,6 +196,7 @@ def _parse_rule(rule_id: str, raw: Mapping[str, Any]) -> RuleSpec:
         advice=_optional_text(raw, "advice", where),
         refer_to=_str_list(raw, "refer_to", where, required=False),
         urgent=_bool(raw, "urgent", where, default=False),
+        assessed=assessed,
     )
 
 

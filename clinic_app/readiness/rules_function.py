@@ -21,10 +21,7 @@ _TUCK = ("knee_valgus", "thighs_not_parallel", "thighs_unequal", "foot_width", "
 
 
 def _task(ctx: Context, rule: RuleSpec) -> RuleResult:
-    """L1–L7: completed, at dose, with fair or good control and without symptoms.
-
-    Completion, control and symptoms must be recorded for a pass; the dose is judged when recorded.
-    """
+    """L1–L7: completed, at dose, with fair or good control and without symptoms (each when recorded)."""
     result = RuleResult()
     n = int(rule.id[1:])
     prefix = f"load_impact.l{n}_"
@@ -38,12 +35,8 @@ def _task(ctx: Context, rule: RuleSpec) -> RuleResult:
         found = [_SYMPTOM_WORDS.get(s, s) + (f" ({pain})" if s == "pain" and pain else "")
                  for s in symptoms if isinstance(check.threshold, tuple) and s in check.threshold]
         result.hits.append(ctx.hit(check, ", ".join(found), label, paths=(symptoms_path,)))
-    elif not symptoms:
-        result.missing.append(symptoms_path)
     completed = r.flag(f"{prefix}completed")
-    if completed is None:
-        result.missing.append(f"{prefix}completed")
-    elif rule.check("not_completed").fires(completed):
+    if completed is not None and rule.check("not_completed").fires(completed):
         result.hits.append(ctx.hit(rule.check("not_completed"), "no", label, paths=(f"{prefix}completed",)))
     dose = rule.check("dose")
     doses = r.sided(f"{prefix}dose") if n in _SIDED_TASKS else {}
@@ -52,9 +45,7 @@ def _task(ctx: Context, rule: RuleSpec) -> RuleResult:
         if value is not None and dose.fires(value):
             result.hits.append(ctx.hit(dose, dose.show(value), where, paths=(f"{prefix}dose",)))
     control = r.text(f"{prefix}control")
-    if control is None:
-        result.missing.append(f"{prefix}control")
-    elif rule.check("control").fires(control):
+    if control is not None and rule.check("control").fires(control):
         result.hits.append(ctx.hit(rule.check("control"), control, label, paths=(f"{prefix}control",)))
     return result
 
@@ -68,12 +59,10 @@ def _strength(ctx: Context, rule: RuleSpec) -> RuleResult:
     values = ctx.results.sided(path)
     for side in ("left", "right"):
         value = next((v for s, v in values.items() if s.value == side), None)
-        if value is None:
-            result.missing.append(f"{path}.{side}")
-        elif check.fires(value):
+        if value is not None and check.fires(value):
             where = f"{label} {side}"
             result.hits.append(ctx.hit(check, check.show(value), where, paths=(f"{path}.{side}",)))
-    if not result.hits and not result.missing:
+    if not result.hits and values:
         result.summary = ", ".join(f"{s.value} {check.show(v)}" for s, v in sorted(values.items()))
     return result
 
@@ -117,9 +106,10 @@ def _hop_symmetry(ctx: Context, rule: RuleSpec) -> RuleResult:
         if check.fires(index):
             where = f"{label} ({detail})"
             result.hits.append(ctx.hit(check, check.show(index), where, paths=(f"hop.{test}",)))
-    if not lsis:
-        result.missing.extend(f"hop.{t}" for t in _HOPS)
-    elif not result.hits:
+    # Both sides recorded but no index (a distance or time of 0): recorded, yet not judged.
+    unusable = [t for t in _HOPS if t not in lsis and len(ctx.results.sided(f"hop.{t}")) > 1]
+    result.missing.extend(f"hop.{t}" for t in unusable)
+    if lsis and not result.hits:
         result.summary = "; ".join(f"{ctx.protocol.label('hop.' + t)} {check.show(i)}"
                                    for t, (i, _) in lsis.items())
     return result
@@ -151,17 +141,16 @@ def _tuck_jump(ctx: Context, rule: RuleSpec) -> RuleResult:
     """J1: tuck jump flaws ≥ 6 on the original 0–10 scoring (the threshold is for that scoring)."""
     result = RuleResult()
     r = ctx.results
-    if r.text("jumping.tuck_scoring") == "modified":
-        result.missing.append("jumping.tuck_scoring (J1 applies to the original 0–10 scoring)")
+    if r.text("jumping.tuck_scoring") != "original":  # the threshold is for the original scoring
         return result
     items = [r.number(f"jumping.tuck_{k}") for k in _TUCK]
     if any(i is None for i in items):
-        result.missing.extend(f"jumping.tuck_{k}" for k, i in zip(_TUCK, items, strict=True) if i is None)
         return result
     try:
         total = tuck_jump_total(int(i) for i in items if i is not None)
     except ValueError:
-        result.missing.append("jumping.tuck_* (scores out of range)")
+        result.missing.extend(f"jumping.tuck_{k}" for k, i in zip(_TUCK, items, strict=True)
+                              if i is not None and not 0 <= i <= 1)
         return result
     ctx.add_derived("jumping.tuck_total", "Tuck jump flaws", f"{total}/10")
     check = rule.check("total")
@@ -177,7 +166,6 @@ def _less(ctx: Context, rule: RuleSpec) -> RuleResult:
     result = RuleResult()
     total = ctx.results.number("jumping.less_total")
     if total is None:
-        result.missing.append("jumping.less_total")
         return result
     ctx.add_derived("jumping.less_total", "LESS errors", f"{total:g}")
     check = rule.check("total")

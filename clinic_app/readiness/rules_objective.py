@@ -28,17 +28,12 @@ def _prolapse(ctx: Context, rule: RuleSpec) -> RuleResult:
     """O1: POP-Q stage ≥ II or Baden–Walker grade ≥ 2 in any compartment (default hold)."""
     result = RuleResult()
     r = ctx.results
-    state = r.text("prolapse.exam_state")
-    if state != "performed":
-        reason = state.replace("_", " ") if state else "not recorded"
-        result.missing.append(f"prolapse examination ({reason})")
+    if r.text("prolapse.exam_state") != "performed":
         return result
     system = r.text("prolapse.system")
     if system == "popq":
         values = {k: r.number(f"prolapse.popq_{k}") for k in _POPQ}
-        absent = [f"prolapse.popq_{k}" for k, v in values.items() if v is None]
-        if absent:
-            result.missing.extend(absent)
+        if any(v is None for v in values.values()):
             return result
         v = {k: float(x) for k, x in values.items() if x is not None}
         points = PopqPoints(v["aa"], v["ba"], v["c"], v["ap"], v["bp"], v["gh"], v["pb"], v["tvl"],
@@ -50,9 +45,7 @@ def _prolapse(ctx: Context, rule: RuleSpec) -> RuleResult:
         shown, threshold = _ROMAN[stage], _ROMAN[min(4, max(0, int(limit)))]
     elif system == "baden_walker":
         grades = {k: r.number(f"prolapse.bw_{k}") for k in _BW}
-        absent = [f"prolapse.bw_{k}" for k, g in grades.items() if g is None]
-        if absent:
-            result.missing.extend(absent)
+        if any(g is None for g in grades.values()):
             return result
         worst = max(_BW, key=lambda k: grades[k] or 0)
         grade = int(grades[worst] or 0)
@@ -60,7 +53,6 @@ def _prolapse(ctx: Context, rule: RuleSpec) -> RuleResult:
         check, where = rule.check("bw_grade"), f" ({worst})"
         shown, threshold = str(grade), check.threshold_text
     else:
-        result.missing.append("prolapse.system")
         return result
     if check.fires(grade):
         result.hits.append(ctx.hit(check, shown, where, threshold=threshold, paths=("prolapse.system",)))
@@ -75,32 +67,37 @@ def _prolapse(ctx: Context, rule: RuleSpec) -> RuleResult:
 def _ird(ctx: Context, rule: RuleSpec) -> RuleResult:
     """O2: any recorded inter-recti distance above the threshold for its unit.
 
-    The head-lift value at each of the three sites is required (Sperstad 2016 palpates all three);
-    rest values are judged when recorded.
+    Every recorded site and condition is judged; which of them must be recorded is the rule's
+    declared minimum (by default the umbilicus on head-lift).
     """
     result = RuleResult()
     r = ctx.results
     unit = r.text("diastasis.unit")
-    if unit is None or unit not in rule.checks:
+    if unit is None:
+        return result
+    if unit not in rule.checks:  # recorded, but this protocol has no threshold for the unit
         result.missing.append("diastasis.unit")
         return result
     check = rule.check(unit)
     sites = _SITES.get(r.text("diastasis.site_protocol") or "", _GENERIC_SITES)
     measured = []
+    unmeasured = []
     for site, site_text in sites.items():
         for condition, condition_text in _CONDITIONS.items():
             path = f"diastasis.ird_{site}_{condition}"
             value = r.number(path)
             if value is None:
                 if condition == "curl":
-                    result.missing.append(path)
+                    unmeasured.append(site_text)
                 continue
             measured.append(f"{check.show(value)} {site_text} {condition_text}")
             if check.fires(value):
                 result.hits.append(ctx.hit(check, check.show(value), f"{site_text} {condition_text}",
                                            paths=(path,)))
-    if not result.hits and not result.missing:
+    if not result.hits and measured:
         result.summary = "; ".join(measured) + f"; none {check.op} {check.threshold_text}"
+        if unmeasured:
+            result.summary += f" (head-lift not recorded {' or '.join(unmeasured)})"
     return result
 
 
@@ -120,7 +117,6 @@ def _linea_alba(ctx: Context, rule: RuleSpec) -> RuleResult:
     result = RuleResult()
     tension = ctx.results.text("diastasis.linea_alba_tension")
     if tension is None:
-        result.missing.append("diastasis.linea_alba_tension")
         return result
     check = rule.check("with_gap" if "O2" in ctx.fired else "alone")
     if check.fires(tension):
@@ -137,27 +133,20 @@ _STANDING = {"fast": "standing_fast_reps", "mvc_reps": "standing_mvc_reps", "mvc
 def _pelvic_floor(ctx: Context, rule: RuleSpec) -> RuleResult:
     """O5: MOS ≤ 2, or any part of the standing baseline below target (10 fast; 8 × 6 s; 60 s).
 
-    Both the MOS grade and the whole standing baseline are needed for a pass; either alone can fire.
+    Either part fires on its own; what must be recorded for a pass is the rule's declared minimum.
     """
     result = RuleResult()
     r = ctx.results
     mos = r.number("pelvic_floor.mos")
     if mos is not None and rule.check("mos").fires(mos):
         result.hits.append(ctx.hit(rule.check("mos"), f"{mos:g}", paths=("pelvic_floor.mos",)))
-    absent = []
     for name, field_id in _STANDING.items():
         path = f"pelvic_floor.{field_id}"
         value = r.number(path)
-        if value is None:
-            absent.append(path)
-        elif rule.check(name).fires(value):
+        if value is not None and rule.check(name).fires(value):
             check = rule.check(name)
             result.hits.append(ctx.hit(check, check.show(value), paths=(path,)))
-    if mos is None:
-        absent.insert(0, "pelvic_floor.mos")
-    if absent:
-        result.missing.extend(absent)
-    elif not result.hits:
+    if not result.hits:
         result.summary = f"MOS {mos:g}" if mos is not None else "standing baseline met"
     return result
 

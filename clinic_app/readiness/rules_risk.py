@@ -17,7 +17,7 @@ def _bmi(ctx: Context, rule: RuleSpec) -> RuleResult:
     height, weight = ctx.results.number("history.height_cm"), ctx.results.number("history.weight_kg")
     if height is None or weight is None or height <= 0 or weight <= 0:
         result.missing.extend(p for p, v in (("history.height_cm", height), ("history.weight_kg", weight))
-                              if v is None or v <= 0)
+                              if v is not None and v <= 0)
         return result
     value = bmi(weight, height)
     check = rule.check("bmi")
@@ -43,9 +43,7 @@ def _sleep(ctx: Context, rule: RuleSpec) -> RuleResult:
     result = RuleResult()
     sleep = ctx.results.number("history.sleep_hours")
     check = rule.check("sleep")
-    if sleep is None:
-        result.missing.append("history.sleep_hours")
-    elif check.fires(sleep):
+    if sleep is not None and check.fires(sleep):
         result.hits.append(ctx.hit(check, check.show(sleep), paths=("history.sleep_hours",)))
     ctx.flags(result, rule.check("fatigue"), ("history.fatigue_high",))
     return result
@@ -56,25 +54,16 @@ def _pain_factors(ctx: Context, rule: RuleSpec) -> RuleResult:
     result = RuleResult()
     r = ctx.results
     factors: list[str] = []
-    unknown: list[str] = []
     experience = r.text("history.running_experience")
-    if experience is None:
-        unknown.append("history.running_experience")
-    elif experience in ("none", "novice"):
+    if experience in ("none", "novice"):
         factors.append("novice runner")
     fatigue = r.number("history.fatigue_score")
     if fatigue is not None and rule.check("fatigue_score").fires(fatigue):
         factors.append(f"fatigue score {fatigue:g}")
-    injury = r.flag("history.previous_running_injury")
-    if injury is None:
-        unknown.append("history.previous_running_injury")
-    elif injury:
+    if r.flag("history.previous_running_injury"):
         factors.append("previous running injury")
-    incontinence = r.flag("history.incontinence_history")
-    if incontinence or r.flag("symptoms.urinary_leakage"):
+    if r.flag("history.incontinence_history") or r.flag("symptoms.urinary_leakage"):
         factors.append("incontinence")
-    elif incontinence is None:
-        unknown.append("history.incontinence_history")
     if ctx.record.delivery.mode.is_vaginal:
         factors.append("vaginal birth")
     sleep = r.number("history.sleep_hours")
@@ -87,9 +76,8 @@ def _pain_factors(ctx: Context, rule: RuleSpec) -> RuleResult:
         if check.fires(len(factors)):
             result.hits.append(ctx.hit(check, str(len(factors)), ", ".join(factors)))
             break
-    # Unknown factors are always listed: the history is a required screen (docs/design/readiness.md),
-    # and the printed count ("2 of 6") would otherwise look complete when it is not.
-    result.missing.extend(unknown)
+    # An unanswered factor leaves R4 not assessed (its declared minimum), so a printed count such as
+    # "2 of 6" never looks complete when it is not.
     result.summary = "no running-pain risk factors"
     return result
 
@@ -117,8 +105,8 @@ def _buggy(ctx: Context, rule: RuleSpec) -> RuleResult:
     planned = ctx.results.flag("history.buggy_running_planned")
     check = rule.check("baby_age")
     if planned is None:
-        result.missing.append("history.buggy_running_planned")
-    elif planned and check.fires(ctx.weeks):
+        return result
+    if planned and check.fires(ctx.weeks):
         result.hits.append(ctx.hit(check, weeks_text(ctx.days), paths=("history.buggy_running_planned",)))
     else:
         result.summary = "no buggy running planned" if not planned else "baby over 6 months"

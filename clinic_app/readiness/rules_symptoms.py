@@ -26,9 +26,7 @@ def _leakage(ctx: Context, rule: RuleSpec) -> RuleResult:
     result = RuleResult()
     check = rule.check("reported")
     leakage = ctx.results.flag("symptoms.urinary_leakage")
-    if leakage is None:
-        result.missing.append("symptoms.urinary_leakage")
-    elif leakage:
+    if leakage:
         triggers = [_TRIGGER_WORDS.get(t, t) for t in ctx.results.choices("symptoms.leakage_triggers")]
         where = f" (with {', '.join(triggers)})" if triggers else ""
         result.hits.append(ctx.hit(check, "yes", where, paths=("symptoms.urinary_leakage",)))
@@ -39,18 +37,12 @@ def _leakage(ctx: Context, rule: RuleSpec) -> RuleResult:
 
 
 def _cough_test(ctx: Context, rule: RuleSpec) -> RuleResult:
-    """P2: a positive cough stress test, supine or standing; "not_done" is not an assessment."""
+    """P2: a positive cough stress test, supine or standing."""
     result = RuleResult()
     check = rule.check("positive")
-    done = False
     for path in ("pelvic_floor.cough_test_supine", "pelvic_floor.cough_test_standing"):
-        value = ctx.results.text(path)
-        if value in ("positive", "negative"):
-            done = True
-        if check.fires(value):
+        if check.fires(ctx.results.text(path)):
             result.hits.append(ctx.hit(check, "positive", ctx.protocol.label(path), paths=(path,)))
-    if not done:
-        result.missing.extend(["pelvic_floor.cough_test_supine", "pelvic_floor.cough_test_standing"])
     return result
 
 
@@ -58,9 +50,6 @@ def _iciq(ctx: Context, rule: RuleSpec) -> RuleResult:
     """P3: ICIQ-UI SF total ≥ 1 (or the frequency item > 0), with the Klovning 2009 band."""
     result = RuleResult()
     r = ctx.results
-    if r.text("questionnaires.iciq_administered") == "not_administered":
-        result.missing.append("questionnaires.iciq_total (not administered)")
-        return result
     items = [r.number(f"questionnaires.iciq_{k}") for k in ("frequency", "amount", "interference")]
     total = r.number("questionnaires.iciq_total")
     if total is None and all(i is not None for i in items):
@@ -69,7 +58,6 @@ def _iciq(ctx: Context, rule: RuleSpec) -> RuleResult:
         except ValueError:
             total = None
     if total is None and items[0] is None:
-        result.missing.append("questionnaires.iciq_total")
         return result
     if total is not None:
         band = iciq_band(int(total)).value if 0 <= total <= 21 else "out of range"
@@ -100,10 +88,7 @@ def _heaviness(ctx: Context, rule: RuleSpec) -> RuleResult:
 def _bleeding(ctx: Context, rule: RuleSpec) -> RuleResult:
     """P9: non-menstrual bleeding from 8 weeks refers; earlier it is a note to review."""
     result = RuleResult()
-    bleeding = ctx.results.flag("symptoms.abnormal_bleeding")
-    if bleeding is None:
-        result.missing.append("symptoms.abnormal_bleeding")
-    elif bleeding:
+    if ctx.results.flag("symptoms.abnormal_bleeding"):
         for name in ("weeks", "early"):
             check = rule.check(name)
             if check.fires(ctx.weeks):
@@ -116,10 +101,7 @@ def _bleeding(ctx: Context, rule: RuleSpec) -> RuleResult:
 def _daily_pain(ctx: Context, rule: RuleSpec) -> RuleResult:
     """M1: pain with daily activities, with the sites and rating when recorded."""
     result = RuleResult()
-    pain = ctx.results.flag("symptoms.daily_activity_pain")
-    if pain is None:
-        result.missing.append("symptoms.daily_activity_pain")
-    elif pain:
+    if ctx.results.flag("symptoms.daily_activity_pain"):
         details = [s.replace("_", " ") for s in ctx.results.choices("symptoms.daily_pain_sites")]
         rating = ctx.results.number("symptoms.daily_pain_rating")
         if rating is not None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from clinic_app.assessment.formtypes import FormCatalogue
 from clinic_app.readiness.decision import FindingKind, Status
 
 RULE_IDS: tuple[str, ...] = (
@@ -47,6 +48,17 @@ HOLD_STATUSES = frozenset({Status.REFER, Status.NOT_READY, Status.NOT_YET_TIME, 
 TEMPLATE_FIELDS = frozenset({"value", "threshold", "op", "where"})
 
 Threshold = bool | int | float | str | tuple[str, ...] | None
+
+RECORD_PATHS: dict[str, str] = {
+    "delivery.date": "date of the birth",
+    "visit.date": "date of the visit",
+    "delivery.mode": "mode of birth",
+    "delivery.perineal_trauma": "perineal trauma",
+}
+"""Inputs that belong to the visit record itself, always present (a visit file cannot omit them),
+with the words used when no ``[labels]`` entry names them."""
+
+_SIDES = ("left", "right")
 
 
 class ProtocolError(ValueError):
@@ -117,6 +129,47 @@ class CheckSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Requirement:
+    """One input a rule needs before it counts as assessed (``[rules.ID.assessed]``).
+
+    Attributes:
+        path: the field path (``form.field`` or ``form.field.left``), or a record path.
+        values: when set, the input must hold one of these values (a choice id, or true/false);
+            empty: any recorded value will do.
+    """
+
+    path: str
+    values: tuple[bool | str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Minimum:
+    """The least a rule must have recorded to be judged, as the protocol declares it.
+
+    Attributes:
+        needs: every one of these must be recorded.
+        one_of: alternatives, at least one of which must be recorded in full (e.g. any hop test
+            with both sides); empty: no alternatives.
+        when: extra needs that depend on a recorded choice: field path → choice id → needs
+            (e.g. the POP-Q points when the staging system is POP-Q).
+        note: how the rule treats what is recorded beyond the minimum, in words (printed by
+            ``forms show`` and the docs).
+    """
+
+    needs: tuple[Requirement, ...] = ()
+    one_of: tuple[tuple[Requirement, ...], ...] = ()
+    when: Mapping[str, Mapping[str, tuple[Requirement, ...]]] = field(default_factory=dict)
+    note: str = ""
+
+    def paths(self) -> tuple[str, ...]:
+        """Every path the declaration names, in order, each once."""
+        found = [r.path for r in self.needs]
+        found += [r.path for group in self.one_of for r in group]
+        found += [r.path for cases in self.when.values() for needs in cases.values() for r in needs]
+        return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSpec:
     """One rule of CLINICAL.md §12 as the protocol sets it."""
 
@@ -137,6 +190,8 @@ class RuleSpec:
     advice: str | None = None
     refer_to: tuple[str, ...] = ()
     urgent: bool = False
+    assessed: Minimum = field(default_factory=Minimum)
+    """What must be recorded before the rule is judged; anything less is listed as not assessed."""
 
     def check(self, name: str) -> CheckSpec:
         """Return the named check (the loader guarantees the ones the engine reads exist)."""
@@ -215,11 +270,40 @@ class Protocol:
     compare: Mapping[str, float]
     plan: PlanSettings
     advice: Mapping[str, AdviceSpec]
+    forms: FormCatalogue | None = None
+    """The assessment forms, for the labels of fields the ``[labels]`` table does not name."""
 
     def rule(self, rule_id: str) -> RuleSpec:
         """Return the rule with ``rule_id``."""
         return self.rules[rule_id]
 
     def label(self, path: str) -> str:
-        """Return the printed label of a field path (the path itself when none is set)."""
-        return self.labels.get(path, path)
+        """Return the printed label of a field path.
+
+        The protocol's ``[labels]`` come first, then the field's label in the forms (a side is
+        added in brackets), then the words for a record path; a path is returned unchanged only
+        when it names nothing at all (the loader refuses such paths in a rule's inputs).
+        """
+        own = self.labels.get(path)
+        if own is not None:
+            return own
+        base, _, side = path.rpartition(".")
+        if side in _SIDES and base.count(".") == 1:
+            return f"{self.label(base)} ({side})"
+        spec = self.forms.field_by_path(path) if self.forms is not None else None
+        if spec is not None:
+            return spec.label
+        return RECORD_PATHS.get(path, path)
+
+    def value_label(self, path: str, value: bool | str) -> str:
+        """Return how a recorded value reads: a choice's label, or yes / no."""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        spec = self.forms.field_by_path(path) if self.forms is not None else None
+        return spec.choice_label(value) if spec is not None else value
+
+    def knows(self, path: str) -> bool:
+        """True when ``path`` is a record path or a field (or side of a sided field) of the forms."""
+        if path in RECORD_PATHS:
+            return True
+        return self.forms is not None and self.forms.field_by_path(path) is not None

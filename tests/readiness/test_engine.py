@@ -81,12 +81,13 @@ def test_all_triggered_reasons_are_listed() -> None:
 
 
 def test_incomplete_lists_what_to_assess_next() -> None:
-    """INCOMPLETE has no plan; its advice starts with each missing gate and what to record."""
+    """INCOMPLETE has no plan; its advice starts with each missing gate and what to record, by label."""
     decision = assess_with({"strength.bridge.left": None, "load_impact.l4_completed": None})
     assert decision.status is Status.INCOMPLETE and decision.plan is None
     assert {"S2", "L4"} <= gap_ids(decision)
     texts = [a.text for a in decision.advice if a.heading == "Still to assess"]
-    assert any("strength.bridge.left" in t and "(S2)" in t for t in texts)
+    assert "Record single-leg bridge (left) to complete the Single-leg bridge check (S2)." in texts
+    assert not any("strength.bridge" in t or "load_impact." in t for t in texts)
 
 
 def test_empty_visit_is_incomplete_not_ready() -> None:

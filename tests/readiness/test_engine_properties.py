@@ -1,8 +1,9 @@
 """Property tests of the engine with hypothesis: severity is monotone, missing data never passes.
 
 Visits are built from the complete passing visit by applying random "perturbations" (one finding
-each). The removal property removes values of *required* inputs (gates) only: supplementary tests
-(cough test, ICIQ, linea alba, hops, jumping) and optional extras (rest IRDs, task doses) may be
+each). The removal property removes values of *required* inputs only — the minimum each gate
+declares in the protocol (``[rules.ID.assessed]``): supplementary tests (cough test, ICIQ, linea
+alba, hops, jumping) and what lies beyond a minimum (other IRD sites, rest IRDs, task doses) may be
 absent without blocking READY, which is the documented design (docs/design/readiness.md).
 """
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from clinic_app.readiness.decision import Status
 from clinic_app.readiness.engine import assess
 from clinic_app.readiness.protocol import default_protocol
+from clinic_app.readiness.rulespec import RECORD_PATHS
 
 from .builders import passing_document, record_of, set_path
 
@@ -56,33 +58,23 @@ OTHER_PERTURBATIONS: list[dict[str, Any]] = [
     {"history.breastfeeding": True},
     {"load_impact.l1_dose": 20},
 ]
-REQUIRED_PATHS = sorted(
-    {p for pert in REQUIRED_PERTURBATIONS for p in pert}
-    | {
-        "symptoms.urinary_leakage",
-        "symptoms.faecal_incontinence",
-        "symptoms.dyspareunia",
-        "symptoms.obstructive_defecation",
-        "diastasis.unit",
-        "diastasis.ird_above_curl",
-        "diastasis.ird_below_curl",
-        "prolapse.exam_state",
-        "prolapse.popq_tvl",
-        "pelvic_floor.standing_submax_hold_s",
-        "load_impact.l1_completed",
-        "load_impact.l4_symptoms",
-        "load_impact.l7_control",
-        "strength.bridge.left",
-        "strength.sit_to_stand.right",
-        "history.height_cm",
-        "history.fatigue_high",
-        "history.previous_running_injury",
-        "history.incontinence_history",
-        "history.fear_of_movement",
-        "history.reds_amenorrhoea",
-        "history.sui_running_during_pregnancy",
-    }
-)
+PROTOCOL = default_protocol()
+
+
+def _declared_minimum_paths() -> list[str]:
+    """Every input the protocol declares a gate needs, for the POP-Q exam the passing visit records."""
+    paths: set[str] = set()
+    for rule in PROTOCOL.rules.values():
+        if not rule.gate:
+            continue
+        paths.update(r.path for r in rule.assessed.needs)
+        for cases in rule.assessed.when.values():
+            paths.update(r.path for r in cases.get("popq", ()))
+    return sorted(p for p in paths if p not in RECORD_PATHS)
+
+
+# Removable inputs come from the protocol's declared minimum (what makes a gate assessed is data).
+REQUIRED_PATHS = _declared_minimum_paths()
 # Bleeding is left out: before 8 weeks it is a note by design (P9), not a hold.
 SYMPTOMS: list[dict[str, Any]] = [
     {"symptoms.urinary_leakage": True},
@@ -99,7 +91,6 @@ SYMPTOMS: list[dict[str, Any]] = [
 ]
 DATES = ["2026-06-10", "2026-07-20", "2026-08-23", "2026-08-24", "2026-09-21"]
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-PROTOCOL = default_protocol()
 
 
 def _status(doc: dict[str, Any]) -> Status:

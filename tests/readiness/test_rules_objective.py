@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from clinic_app.readiness.decision import FindingKind, Status
+from clinic_app.readiness.protocol import default_protocol_path, parse_protocol
 
 from .builders import assess_with, fired, gap_ids
 
@@ -51,10 +54,20 @@ def test_o1_grade_three_adds_urogynaecology_referral() -> None:
 
 
 def test_o1_declined_exam_is_a_missing_gate() -> None:
-    """A declined prolapse examination leaves O1 not assessed: INCOMPLETE."""
+    """A declined prolapse examination leaves O1 not assessed: INCOMPLETE, saying what was recorded."""
     decision = assess_with({"prolapse.exam_state": "declined"})
+    (gap,) = [g for g in decision.not_assessed if g.rule_id == "O1"]
     assert decision.status is Status.INCOMPLETE
-    assert "O1" in gap_ids(decision)
+    assert gap.needs == ("Prolapse examination: Performed (recorded: Declined by the patient)",)
+
+
+def test_o1_popq_needs_its_points_and_baden_walker_its_grades() -> None:
+    """The points a performed exam needs follow the staging system chosen (the protocol's 'when')."""
+    popq = assess_with({"prolapse.popq_tvl": None})
+    assert [g.missing for g in popq.not_assessed if g.rule_id == "O1"] == [("prolapse.popq_tvl",)]
+    assert "O1" not in gap_ids(assess_with({"prolapse.popq_d": None}))
+    bw = assess_with({"prolapse.system": "baden_walker", "prolapse.bw_anterior": 0, "prolapse.bw_apical": 1})
+    assert [g.missing for g in bw.not_assessed if g.rule_id == "O1"] == [("prolapse.bw_posterior",)]
 
 
 @pytest.mark.parametrize(
@@ -95,10 +108,42 @@ def test_o2_explanation_names_value_site_condition_threshold_and_source() -> Non
     )
 
 
-def test_o2_needs_all_three_head_lift_sites() -> None:
-    """A missing head-lift site leaves O2 not assessed rather than passed."""
-    decision = assess_with({"diastasis.ird_below_curl": None})
-    assert decision.status is Status.INCOMPLETE and "O2" in gap_ids(decision)
+def test_o2_is_assessed_from_the_umbilicus_on_head_lift_alone() -> None:
+    """Measured at the umbilicus on head-lift only, O2 is judged (and passes), so the visit can be READY."""
+    decision = assess_with({"diastasis.ird_above_curl": None, "diastasis.ird_below_curl": None})
+    assert decision.status is Status.READY and "O2" not in gap_ids(decision)
+    (passed,) = [p for p in decision.passed if p.rule_id == "O2"]
+    assert passed.summary.startswith("1.8 cm at the umbilicus on head-lift; none > 2.0 cm")
+    assert "not recorded 4.5 cm above the umbilicus or 4.5 cm below the umbilicus" in passed.summary
+
+
+def test_o2_other_sites_are_judged_when_recorded() -> None:
+    """A wide gap above the umbilicus still holds although that site is not part of the minimum."""
+    decision = assess_with({"diastasis.ird_above_curl": 2.6})
+    assert decision.status is Status.NOT_READY
+    assert "4.5 cm above the umbilicus" in fired(decision)["O2"][0].explanation
+
+
+def test_o2_without_the_umbilicus_names_exactly_what_is_missing() -> None:
+    """Without the umbilicus on head-lift O2 is not assessed; the gap names that one input by its label."""
+    decision = assess_with({"diastasis.ird_umbilicus_curl": None})
+    (gap,) = [g for g in decision.not_assessed if g.rule_id == "O2"]
+    assert decision.status is Status.INCOMPLETE
+    assert gap.missing == ("diastasis.ird_umbilicus_curl",)
+    assert gap.needs == ("Inter-recti distance at umbilicus — head-lift",)
+
+
+def test_a_sperstad_clinic_can_require_all_three_head_lift_sites() -> None:
+    """A clinic protocol whose O2 minimum lists all three head-lift sites leaves O2 open without one."""
+    data = tomllib.loads(default_protocol_path().read_text(encoding="utf-8"))
+    sites = [f"diastasis.ird_{s}_curl" for s in ("above", "umbilicus", "below")]
+    data["rules"]["O2"]["assessed"]["needs"] = ["diastasis.unit", *sites]
+    protocol = parse_protocol(data)
+    decision = assess_with({"diastasis.ird_below_curl": None}, protocol=protocol)
+    (gap,) = [g for g in decision.not_assessed if g.rule_id == "O2"]
+    assert decision.status is Status.INCOMPLETE
+    assert gap.needs == ("Inter-recti distance below umbilicus — head-lift",)
+    assert assess_with(protocol=protocol).status is Status.READY
 
 
 def test_o3_doming_holds_and_is_not_overridable() -> None:

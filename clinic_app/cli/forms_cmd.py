@@ -1,7 +1,8 @@
 """``forms``: list the assessment batteries, or show one battery's fields.
 
 Lets a clinician-developer check what the app will ask for — ids, kinds, units, ranges and the
-source behind every field — without starting the desktop window.
+source behind every field — and which readiness rules read the battery with the minimum each needs
+before it counts as assessed (the protocol's ``[rules.ID.assessed]``), without starting the window.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import sys
 from typing import Any
 
 from clinic_app.assessment.layout import LayoutSpec
-from clinic_app.assessment.spec import FieldSpec, FormCatalogue, FormSpecError, load_forms
+from clinic_app.assessment.spec import FieldSpec, FormCatalogue, FormSpec, FormSpecError, load_forms
 from clinic_app.assessment.wording import format_range
+from clinic_app.readiness.minimum import describe_minimum
+from clinic_app.readiness.protocol import Protocol, ProtocolError, default_protocol, load_protocol
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -30,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     actions = parser.add_subparsers(dest="forms_action", metavar="ACTION")
     show = actions.add_parser("show", help="show the fields of one battery")
     show.add_argument("form_id", metavar="ID", help="battery id, e.g. diastasis")
+    show.add_argument("--protocol", metavar="FILE",
+                      help="readiness protocol whose minimums to show (default: the shipped one)")
     parser.set_defaults(handler=run)
 
 
@@ -41,15 +46,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"Cannot read the assessment forms: {exc}", file=sys.stderr)
         return 1
     if getattr(args, "forms_action", None) == "show":
-        return _show(catalogue, args.form_id)
+        try:
+            protocol = load_protocol(args.protocol) if args.protocol else default_protocol()
+        except ProtocolError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        return _show(catalogue, args.form_id, protocol)
     width = max(len(form.id) for form in catalogue)
     for form in catalogue:
         print(f"{form.id:<{width}}  {form.title}  ({len(form.fields)} fields)")
     return 0
 
 
-def _show(catalogue: FormCatalogue, form_id: str) -> int:
-    """Print one form: heading, source, then one line per field and its source."""
+def _show(catalogue: FormCatalogue, form_id: str, protocol: Protocol) -> int:
+    """Print one form: heading, source, one line per field and its source, layouts, readiness rules."""
     form = catalogue.form(form_id)
     if form is None:
         known = ", ".join(f.id for f in catalogue)
@@ -71,7 +81,26 @@ def _show(catalogue: FormCatalogue, form_id: str) -> int:
         for layout in form.layouts:
             for line in _describe_layout(layout):
                 print(f"  {line}")
+    rules = _rules_reading(form, protocol)
+    if rules:
+        print()
+        print(f"Readiness rules that read this battery ({protocol.id} {protocol.version}):")
+        for line in rules:
+            print(f"  {line}")
     return 0
+
+
+def _rules_reading(form: FormSpec, protocol: Protocol) -> list[str]:
+    """Each rule with an input in ``form``: id, title, gate or check, and its minimum in words."""
+    lines = []
+    prefix = f"{form.id}."
+    for rule in protocol.rules.values():
+        if not any(path.startswith(prefix) for path in (*rule.inputs, *rule.assessed.paths())):
+            continue
+        role = "gate" if rule.gate else "check"
+        lines.append(f"{rule.id} {rule.title} ({role})")
+        lines.append(f"    assessed once recorded: {describe_minimum(rule.assessed, protocol)}")
+    return lines
 
 
 def _describe_layout(layout: LayoutSpec) -> list[str]:

@@ -204,9 +204,10 @@ def describe_minimum(minimum: Minimum, protocol: Protocol) -> str:
         parts.append(_sided_words(needs, protocol))
     for path, cases in minimum.when.items():
         for choice, extra in cases.items():
-            parts.append(f"with {protocol.value_label(path, choice)}: {_sided_words(list(extra), protocol)}")
+            parts.append(f"With {protocol.value_label(path, choice)}: {_sided_words(list(extra), protocol)}")
     if minimum.one_of:
-        parts.append(_alternatives(minimum, protocol))
+        alternatives = _alternatives(minimum, protocol)
+        parts.append(alternatives[0].upper() + alternatives[1:] if parts else alternatives)
     text = ". ".join(parts) if parts else "the visit record only (always assessed)"
     return f"{text}. {minimum.note}" if minimum.note else text
 

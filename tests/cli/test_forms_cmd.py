@@ -72,3 +72,44 @@ def test_forms_show_table_layout_headings(capsys: pytest.CaptureFixture[str]) ->
     assert "above: method, unit, site_protocol" in out
     assert "columns: Rest | Head-lift" in out
     assert "At umbilicus: ird_umbilicus_rest | ird_umbilicus_curl" in out
+
+
+def test_forms_show_prints_each_rules_minimum(capsys: pytest.CaptureFixture[str]) -> None:
+    """A battery lists the readiness rules that read it, with the minimum that makes each assessed."""
+    assert main(["forms", "show", "diastasis"]) == 0
+    out = capsys.readouterr().out
+    assert "Readiness rules that read this battery (runready-default" in out
+    assert "O2 Inter-recti distance (gate)" in out
+    assert "assessed once recorded: Unit of the distances; Inter-recti distance at umbilicus — head-lift." \
+        in out
+    assert "O4 Linea alba tension (check)" in out
+
+
+def test_forms_show_prints_a_clinic_protocols_minimum(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """With --protocol, the clinic's own minimum is shown (a Sperstad clinic: all three head-lift sites)."""
+    from clinic_app.readiness.protocol import default_protocol_path
+
+    text = default_protocol_path().read_text(encoding="utf-8")
+    default = 'needs = ["diastasis.unit", "diastasis.ird_umbilicus_curl"]'
+    sperstad = 'needs = ["diastasis.unit", "diastasis.ird_above_curl", "diastasis.ird_umbilicus_curl", ' \
+               '"diastasis.ird_below_curl"]'
+    assert default in text
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text(text.replace(default, sperstad, 1), encoding="utf-8")
+    assert main(["forms", "show", "diastasis", "--protocol", str(clinic)]) == 0
+    out = capsys.readouterr().out
+    assert ("Unit of the distances; Inter-recti distance above umbilicus — head-lift; Inter-recti "
+            "distance at umbilicus — head-lift; Inter-recti distance below umbilicus — head-lift.") in out
+
+
+def test_forms_show_with_a_broken_protocol_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A protocol that cannot be used is named with its key, and nothing is shown."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[protocol]\n", encoding="utf-8")
+    assert main(["forms", "show", "diastasis", "--protocol", str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "protocol" in captured.err

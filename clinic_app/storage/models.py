@@ -112,7 +112,7 @@ class DeliveryRow(Base):
 
 
 class VisitRow(Base):
-    """One assessment session; ``version`` is SQLAlchemy's optimistic-concurrency counter."""
+    """One assessment session after one birth; ``version`` is SQLAlchemy's optimistic-concurrency counter."""
 
     __tablename__ = "visits"
 
@@ -123,6 +123,9 @@ class VisitRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     amends_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"), default=None)
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), default=None, index=True)
+    """The birth this visit follows up (migration 0004); NULL only while no birth on or before the
+    visit date is recorded."""
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(40))

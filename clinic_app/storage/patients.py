@@ -32,7 +32,7 @@ from clinic_app.domain.model import Delivery, Patient
 from clinic_app.storage import audit
 from clinic_app.storage.base import prefix_upper_bound, read_rows, search_key, utcnow
 from clinic_app.storage.errors import ConflictError, NotFoundError, StorageError
-from clinic_app.storage.models import ClinicianRow, DeliveryRow, PatientRow
+from clinic_app.storage.models import ClinicianRow, DeliveryRow, PatientRow, VisitRow
 
 
 def patient_image(patient: Patient) -> dict[str, Any]:
@@ -231,7 +231,84 @@ def add_delivery(
         entity_id=str(row.id),
         after={"patient_id": patient_id, **delivery_image(delivery)},
     )
+    _link_drafts(session, patient_id, row, actor_id=actor_id)
     return delivery
+
+
+def _link_drafts(session: Session, patient_id: str, birth: DeliveryRow, *, actor_id: str) -> None:
+    """Move draft visits dated on or after a newly recorded birth onto it, audited.
+
+    A visit opened before the birth was recorded was linked to the earlier birth (or to none); a
+    draft dated after this birth follows it. Signed and amended visits keep the birth they were
+    signed against: their record is never changed behind the signer's back.
+    """
+    earlier = {
+        row_id: day for row_id, day in session.execute(
+            select(DeliveryRow.id, DeliveryRow.delivery_date).where(DeliveryRow.patient_id == patient_id)
+        )
+    }
+    drafts = session.scalars(
+        select(VisitRow).where(
+            VisitRow.patient_id == patient_id,
+            VisitRow.status == "draft",
+            VisitRow.visit_date >= birth.delivery_date,
+        )
+    ).all()
+    for visit in drafts:
+        linked = earlier.get(visit.delivery_id) if visit.delivery_id is not None else None
+        if visit.delivery_id == birth.id or (linked is not None and linked > birth.delivery_date):
+            continue
+        before = visit.delivery_id
+        visit.delivery_id = birth.id
+        visit.updated_at, visit.updated_by = utcnow(), actor_id
+        session.flush()
+        audit.record(
+            session,
+            actor_id=actor_id,
+            action="update",
+            entity="visit",
+            entity_id=visit.id,
+            before={"delivery_id": before},
+            after={"delivery_id": birth.id, "delivery_date": birth.delivery_date.isoformat()},
+        )
+
+
+def deliveries_with_ids(session: Session, patient_id: str) -> list[tuple[int, Delivery]]:
+    """Return every delivery of a patient with its row id, oldest first (ties in recording order)."""
+    rows = read_rows(session, _DELIVERIES_WITH_IDS, {"patient_id": patient_id}).all()
+    return [
+        (row_id, Delivery(day, DeliveryMode(mode), PerinealTrauma(trauma), n))
+        for row_id, day, mode, trauma, n in rows
+    ]
+
+
+_DELIVERIES_WITH_IDS = (
+    select(
+        DeliveryRow.id,
+        DeliveryRow.delivery_date,
+        DeliveryRow.mode,
+        DeliveryRow.perineal_trauma,
+        DeliveryRow.parity,
+    )
+    .where(DeliveryRow.patient_id == bindparam("patient_id"))
+    .order_by(DeliveryRow.delivery_date, DeliveryRow.id)
+)
+
+
+def delivery_for(
+    births: Sequence[tuple[int, Delivery]], visit_date: dt.date
+) -> tuple[int, Delivery] | None:
+    """Return the birth a visit on ``visit_date`` follows by default: the latest on or before it.
+
+    Args:
+        births: the patient's deliveries with ids, oldest first (:func:`deliveries_with_ids`).
+        visit_date: the visit's date.
+    """
+    found = None
+    for birth in births:
+        if birth[1].delivery_date <= visit_date:
+            found = birth
+    return found
 
 
 def list_deliveries(session: Session, patient_id: str) -> list[Delivery]:

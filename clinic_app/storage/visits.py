@@ -21,11 +21,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from clinic_app.domain.enums import VisitStatus
 from clinic_app.domain.ids import ClinicianId, PatientId, VisitId
-from clinic_app.domain.model import Results, Visit
+from clinic_app.domain.model import Delivery, Results, Visit
 from clinic_app.storage import audit
 from clinic_app.storage.base import Base, read_rows, utcnow
 from clinic_app.storage.errors import ConflictError, NotFoundError, ReadOnlyError, StorageError
 from clinic_app.storage.models import ClinicianRow, ResultRow, VisitRow
+from clinic_app.storage.patients import deliveries_with_ids, delivery_for
 from clinic_app.storage.patients import get_row as get_patient_row
 from clinic_app.storage.results import (
     VALUE_COLUMNS,
@@ -101,6 +102,28 @@ def list_visits(session: Session, patient_id: str) -> list[Visit]:
     ]
 
 
+def visit_deliveries(session: Session, patient_id: str) -> dict[str, tuple[int, Delivery] | None]:
+    """Return the birth each visit of a patient follows, with the delivery's id, by visit id.
+
+    A visit's stored link decides; a visit without one (recorded before any birth was) follows the
+    latest birth on or before its date, as it would be linked when that birth is recorded. None
+    means no birth is recorded on or before the visit.
+    """
+    births = deliveries_with_ids(session, patient_id)
+    by_id = dict(births)
+    out: dict[str, tuple[int, Delivery] | None] = {}
+    links = read_rows(session, _LINKS_OF_PATIENT, {"patient_id": patient_id})
+    for visit_id, visit_date, delivery_id in links:
+        if delivery_id is not None and delivery_id in by_id:
+            out[visit_id] = (delivery_id, by_id[delivery_id])
+        else:
+            out[visit_id] = delivery_for(births, visit_date)
+    return out
+
+
+_LINKS_OF_PATIENT = select(VisitRow.id, VisitRow.visit_date, VisitRow.delivery_id).where(
+    VisitRow.patient_id == bindparam("patient_id")
+)
 _NO_RESULTS = Results()
 _VISITS_OF_PATIENT = (
     select(
@@ -134,6 +157,7 @@ def add_visit(
     actor_id: str,
     annotations: Annotations | None = None,
     action: str = "create",
+    delivery_id: int | None = None,
 ) -> Visit:
     """Store a new visit with its results (status as given: imports may bring signed visits).
 
@@ -143,6 +167,8 @@ def add_visit(
         actor_id: who records it.
         annotations: unit and method per field path.
         action: ``"create"`` or ``"import"``.
+        delivery_id: the birth the visit follows up; by default the patient's latest delivery on or
+            before the visit date (none while no such birth is recorded).
 
     Returns:
         The stored visit.
@@ -152,6 +178,9 @@ def add_visit(
         StorageError: the visit id is already used.
     """
     get_patient_row(session, visit.patient_id)
+    if delivery_id is None:
+        birth = delivery_for(deliveries_with_ids(session, visit.patient_id), visit.visit_date)
+        delivery_id = birth[0] if birth is not None else None
     if read_rows(session, _VISIT_EXISTS, {"visit_id": visit.id}).first() is not None:
         raise StorageError(f"A visit with id '{visit.id}' already exists.")
     now = utcnow()
@@ -171,6 +200,7 @@ def add_visit(
             "status": visit.status.value,
             "version": _FIRST_VERSION,
             "amends_id": visit.amends,
+            "delivery_id": delivery_id,
             "created_at": now,
             "updated_at": now,
             "updated_by": actor_id,
@@ -196,6 +226,7 @@ def add_visit(
             "clinician_id": visit.clinician_id,
             "status": visit.status.value,
             "amends": visit.amends,
+            "delivery_id": delivery_id,
             "results": after,
         },
     )
@@ -417,7 +448,9 @@ def amend_visit(
         results_of(original),
         amends=VisitId(visit_id),
     )
-    created = add_visit(session, draft, actor_id=actor_id, annotations=annotations)
+    created = add_visit(
+        session, draft, actor_id=actor_id, annotations=annotations, delivery_id=original.delivery_id
+    )
     audit.record(
         session,
         actor_id=actor_id,

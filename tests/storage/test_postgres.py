@@ -85,6 +85,11 @@ def test_upgrade_from_first_revision_with_data_on_postgresql(pg_database_url: st
     _load_core_test("test_migrate").check_upgrade_with_data(pg_database_url)
 
 
+def test_visit_delivery_backfill_on_postgresql(pg_database_url: str) -> None:
+    """Revision 0004 links each existing visit to the latest birth on or before it on PostgreSQL too."""
+    _load_core_test("test_visit_delivery").check_backfill(pg_database_url)
+
+
 def test_second_workstation_save_is_refused_on_postgresql(clinic: Database, pg_database_url: str) -> None:
     """Two engines load version 1; the first save wins, the second gets a ConflictError, nothing is lost."""
     other = open_database(pg_database_url)

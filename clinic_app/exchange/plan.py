@@ -1,0 +1,114 @@
+"""What an import would do, as plain data: the dry run's answer and the choices it asks for.
+
+The same plan is shown by the command line (``import FILE --dry-run``) and by the window's preview
+dialog; the import itself recomputes it inside its transaction and refuses to go on while a visit
+that differs from the bundle's copy has no explicit choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Resolution(StrEnum):
+    """What to do with a visit that exists here and differs in the bundle."""
+
+    KEEP = "keep"
+    """Leave this clinic's visit as it is; the bundle's copy is not imported."""
+    THEIRS = "theirs"
+    """Import the bundle's copy as an amendment of this clinic's visit (which is kept, marked amended)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PatientMatch:
+    """A bundle patient found in this clinic, and how."""
+
+    bundle_id: str
+    local_id: str
+    how: str
+    """``id``, ``record number`` or ``name and date of birth``."""
+    name: str
+    differences: tuple[str, ...] = ()
+    """Details that differ (this clinic's are kept), in words."""
+
+
+@dataclass(frozen=True, slots=True)
+class VisitConflict:
+    """A visit present here and different in the bundle: the user decides, never a silent overwrite."""
+
+    visit_id: str
+    patient_id: str
+    visit_date: str
+    local_status: str
+    bundle_status: str
+    differences: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """The dry run of one bundle against this clinic."""
+
+    file_name: str
+    checksum: str
+    schema_version: int
+    created_at: str
+    made_by: str
+    clinicians_added: tuple[str, ...] = ()
+    clinicians_unchanged: int = 0
+    patients_added: tuple[str, ...] = ()
+    matches: tuple[PatientMatch, ...] = ()
+    deliveries_added: int = 0
+    deliveries_unchanged: int = 0
+    visits_added: tuple[str, ...] = ()
+    visits_unchanged: int = 0
+    conflicts: tuple[VisitConflict, ...] = ()
+    audit_events: int = 0
+    report_files: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def changes_anything(self) -> bool:
+        """True when importing would add or amend something."""
+        return bool(
+            self.clinicians_added
+            or self.patients_added
+            or self.deliveries_added
+            or self.visits_added
+            or self.conflicts
+        )
+
+    def unresolved(self, resolutions: dict[str, Resolution]) -> list[VisitConflict]:
+        """Return the conflicts without a choice in ``resolutions``."""
+        return [c for c in self.conflicts if c.visit_id not in resolutions]
+
+    def lines(self) -> list[str]:
+        """The plan in plain sentences, for a terminal and the preview dialog."""
+        out = [
+            f"Bundle {self.file_name}: schema {self.schema_version}, "
+            f"written {self.created_at} by {self.made_by}.",
+            f"SHA-256 {self.checksum}.",
+            f"Clinicians: {len(self.clinicians_added)} to add, {self.clinicians_unchanged} already here.",
+            f"Patients: {len(self.patients_added)} to add, {len(self.matches)} already here.",
+        ]
+        for match in self.matches:
+            same = "" if match.bundle_id == match.local_id else f" as {match.local_id}"
+            out.append(f"  {match.name} ({match.bundle_id}) matched{same} by {match.how}.")
+            out.extend(f"    differs: {text} (this clinic's kept)" for text in match.differences)
+        out.append(f"Births: {self.deliveries_added} to add, {self.deliveries_unchanged} already here.")
+        out.append(
+            f"Visits: {len(self.visits_added)} to add, {self.visits_unchanged} already here and the same, "
+            f"{len(self.conflicts)} in conflict."
+        )
+        for conflict in self.conflicts:
+            out.append(
+                f"  CONFLICT visit {conflict.visit_id} ({conflict.visit_date}, here {conflict.local_status}, "
+                f"bundle {conflict.bundle_status}): {'; '.join(conflict.differences)}"
+            )
+        out.append(
+            f"Audit events to copy: {self.audit_events}. Report PDFs in the bundle: {self.report_files}."
+        )
+        out.extend(self.notes)
+        if not self.changes_anything:
+            out.append("Nothing to import: everything in the bundle is already here.")
+        return out

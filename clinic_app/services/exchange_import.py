@@ -1,0 +1,385 @@
+"""The two passes of an import: analyse a bundle against the clinic, then write what the plan says.
+
+Both passes stream the bundle entry by entry (references point backwards: clinicians, patients,
+births, visits, then the audit trail), so memory holds ids and counts, never the visits themselves.
+:func:`analyse` checks every record (:mod:`clinic_app.exchange.records`), every reference and, by
+reading each entry to its end, every checksum; :func:`write_import` then runs inside the caller's
+transaction and trusts the records only because their checksums still match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from clinic_app.exchange.archive import BundleReader
+from clinic_app.exchange.errors import BundleError
+from clinic_app.exchange.plan import ImportPlan, PatientMatch, Resolution, VisitConflict
+from clinic_app.exchange.records import CHECKS
+from clinic_app.services.clinic import new_id
+from clinic_app.storage import audit
+from clinic_app.storage import exchange as store
+from clinic_app.storage.database import Session
+
+Tick = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class Analysis:
+    """The plan and what the writing pass needs to carry it out."""
+
+    plan: ImportPlan
+    patient_map: dict[str, str] = field(default_factory=dict)
+    """Bundle patient id → this clinic's id."""
+    new_patients: set[str] = field(default_factory=set)
+    new_clinicians: set[str] = field(default_factory=set)
+    new_deliveries: set[str] = field(default_factory=set)
+    visit_action: dict[str, str] = field(default_factory=dict)
+    """Bundle visit id → ``add``, ``same`` or ``conflict``."""
+    touched_patients: set[str] = field(default_factory=set)
+    births: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Bundle delivery key → (date, mode), how a birth is recognised in either clinic."""
+
+
+def _records(reader: BundleReader, name: str, tick: Tick) -> Any:
+    check = CHECKS[name]
+    for line, record in reader.records(name):
+        check(name, line, record)
+        tick(1)
+        yield line, record
+
+
+def _refuse(name: str, line: int, text: str) -> BundleError:
+    return BundleError(f"{name} line {line}: {text}. Nothing was imported.", problem="reference")
+
+
+def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
+    """Check the whole bundle against the clinic and return the plan (writes nothing).
+
+    Raises:
+        BundleError: a malformed record, a broken reference, a duplicate id or a checksum mismatch.
+    """
+    a = Analysis(ImportPlan("", "", 0, "", ""))
+    clinicians: set[str] = set()
+    for line, record in _records(reader, "clinicians.jsonl", tick):
+        if record["id"] in clinicians:
+            raise _refuse("clinicians.jsonl", line, f"clinician {record['id']} appears twice")
+        clinicians.add(record["id"])
+    here = store.existing(session, "clinician", clinicians)
+    a.new_clinicians = clinicians - here
+    known_clinicians = set(clinicians)
+
+    def clinician_known(name: str, line: int, clinician_id: str | None) -> None:
+        if clinician_id is None or clinician_id in known_clinicians:
+            return
+        if store.existing(session, "clinician", [clinician_id]):
+            known_clinicians.add(clinician_id)
+            return
+        raise _refuse(name, line, f"clinician {clinician_id} is neither in the bundle nor in this clinic")
+
+    matches: list[PatientMatch] = []
+    for line, record in _records(reader, "patients.jsonl", tick):
+        if record["id"] in a.patient_map:
+            raise _refuse("patients.jsonl", line, f"patient {record['id']} appears twice")
+        found = store.match_patient(session, record)
+        if found is None:
+            a.patient_map[record["id"]] = record["id"]
+            a.new_patients.add(record["id"])
+            continue
+        local, how = found
+        a.patient_map[record["id"]] = local["id"]
+        differences = tuple(
+            f"{key.replace('_', ' ')} {local[key]!r} here, {record[key]!r} in the bundle"
+            for key in ("family_name", "given_names", "date_of_birth", "record_number", "archived")
+            if local[key] != record[key]
+        )
+        name = f"{record['given_names']} {record['family_name']}".strip()
+        matches.append(PatientMatch(record["id"], local["id"], how, name, differences))
+
+    deliveries_kept = 0
+    local_births: dict[str, set[tuple[str, str]]] = {}
+    seen_keys: set[str] = set()
+    for line, record in _records(reader, "deliveries.jsonl", tick):
+        owner = record["patient_id"]
+        if owner not in a.patient_map:
+            raise _refuse("deliveries.jsonl", line, f"patient {owner} is not in the bundle")
+        if record["key"] in seen_keys:
+            raise _refuse("deliveries.jsonl", line, f"{record['key']} appears twice")
+        seen_keys.add(record["key"])
+        a.births[record["key"]] = (record["delivery_date"], record["mode"])
+        if owner in a.new_patients:
+            a.new_deliveries.add(record["key"])
+            continue
+        local_id = a.patient_map[owner]
+        births = local_births.setdefault(local_id, store.delivery_signatures(session, local_id))
+        if (record["delivery_date"], record["mode"]) in births:
+            deliveries_kept += 1
+        else:
+            a.new_deliveries.add(record["key"])
+            a.touched_patients.add(local_id)
+
+    owned_counts: dict[str, tuple[int, int]] = {}
+    conflicts: list[VisitConflict] = []
+    added: list[str] = []
+    unchanged = 0
+    batch: list[tuple[int, dict[str, Any]]] = []
+    seen_visits: set[str] = set()
+
+    def settle() -> None:
+        nonlocal unchanged
+        ids = [record["id"] for _, record in batch]
+        present = store.existing(session, "visit", ids)
+        local = {r["id"]: r for r in store.visit_records(session, [i for i in ids if i in present])}
+        for _, record in batch:
+            mapped = {
+                **record,
+                "patient_id": a.patient_map[record["patient_id"]],
+                "delivery": a.births.get(record["delivery"] or ""),
+            }
+            mine = local.get(record["id"])
+            if mine is not None:
+                found = store.delivery_by_key(session, mine["delivery"]) if mine["delivery"] else None
+                mine = {**mine, "delivery": found[1] if found else None}
+            if mine is None:
+                a.visit_action[record["id"]] = "add"
+                added.append(record["id"])
+                a.touched_patients.add(mapped["patient_id"])
+            elif mine == mapped:
+                a.visit_action[record["id"]] = "same"
+                unchanged += 1
+            else:
+                a.visit_action[record["id"]] = "conflict"
+                conflicts.append(_conflict(mine, mapped))
+                a.touched_patients.add(mine["patient_id"])
+        batch.clear()
+
+    for line, record in _records(reader, "visits.jsonl", tick):
+        if record["id"] in seen_visits:
+            raise _refuse("visits.jsonl", line, f"visit {record['id']} appears twice")
+        seen_visits.add(record["id"])
+        if record["patient_id"] not in a.patient_map:
+            raise _refuse("visits.jsonl", line, f"patient {record['patient_id']} is not in the bundle")
+        if record["delivery"] is not None and record["delivery"] not in seen_keys:
+            raise _refuse("visits.jsonl", line, f"birth {record['delivery']} is not in the bundle")
+        for who in (record["clinician_id"], record["signed_by"]):
+            clinician_known("visits.jsonl", line, who)
+        for decision in record["decisions"]:
+            clinician_known("visits.jsonl", line, decision["decided_by"])
+        for report in record["reports"]:
+            clinician_known("visits.jsonl", line, report["created_by"])
+        target = record["amends"]
+        if (
+            target is not None
+            and target not in seen_visits
+            and not store.existing(session, "visit", [target])
+        ):
+            raise _refuse("visits.jsonl", line, f"visit {record['id']} amends {target}, which is nowhere")
+        owned_counts[record["id"]] = (len(record["decisions"]), len(record["reports"]))
+        batch.append((line, record))
+        if len(batch) >= store.CHUNK:
+            settle()
+    settle()
+
+    events = 0
+    for line, record in _records(reader, "audit.jsonl", tick):
+        entity, entity_id = record["entity"], record["entity_id"]
+        if not _refers(entity, entity_id, clinicians, a, seen_keys, owned_counts):
+            raise _refuse(
+                "audit.jsonl", line, f"the event is about {entity} {entity_id}, which is not in the bundle"
+            )
+        if _copied(entity, entity_id, a, {}) is not None:
+            events += 1
+
+    manifest = reader.manifest
+    app = manifest.get("app")
+    a.plan = ImportPlan(
+        reader.path.name,
+        reader.checksum,
+        reader.schema_version,
+        str(manifest["created_at"]),
+        f"RunReady Clinic {app.get('version', '?')}" if isinstance(app, dict) else "an unknown app",
+        clinicians_added=tuple(sorted(a.new_clinicians)),
+        clinicians_unchanged=len(clinicians) - len(a.new_clinicians),
+        patients_added=tuple(sorted(a.new_patients)),
+        matches=tuple(matches),
+        deliveries_added=len(a.new_deliveries),
+        deliveries_unchanged=deliveries_kept,
+        visits_added=tuple(added),
+        visits_unchanged=unchanged,
+        conflicts=tuple(conflicts),
+        audit_events=events,
+        report_files=len(reader.report_names()),
+    )
+    return a
+
+
+def _conflict(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> VisitConflict:
+    differences: list[str] = []
+    for key in ("patient_id", "visit_date", "clinician_id", "status", "signed_by", "amends"):
+        if mine[key] != theirs[key]:
+            differences.append(f"{key.replace('_', ' ')} {mine[key]} here, {theirs[key]} in the bundle")
+    ours = {r["path"]: r for r in mine["results"]}
+    other = {r["path"]: r for r in theirs["results"]}
+    changed = sorted(p for p in ours.keys() | other.keys() if ours.get(p) != other.get(p))
+    if changed:
+        shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+        differences.append(f"{len(changed)} value(s) differ: {shown}")
+    if mine["decisions"] != theirs["decisions"]:
+        differences.append(
+            f"decisions: {len(mine['decisions'])} here, {len(theirs['decisions'])} in the bundle"
+        )
+    if mine["reports"] != theirs["reports"]:
+        differences.append(f"reports: {len(mine['reports'])} here, {len(theirs['reports'])} in the bundle")
+    if not differences:
+        differences.append("version or timestamps differ")
+    return VisitConflict(
+        str(mine["id"]),
+        str(mine["patient_id"]),
+        str(mine["visit_date"]),
+        str(mine["status"]),
+        str(theirs["status"]),
+        tuple(differences),
+    )
+
+
+def _refers(
+    entity: str,
+    entity_id: str,
+    clinicians: set[str],
+    a: Analysis,
+    deliveries: set[str],
+    owned: Mapping[str, tuple[int, int]],
+) -> bool:
+    if entity == "clinician":
+        return entity_id in clinicians
+    if entity == "patient":
+        return entity_id in a.patient_map
+    if entity == "visit":
+        return entity_id in a.visit_action
+    if entity == "delivery":
+        return entity_id in deliveries
+    owner, _, number = entity_id.rpartition("#")
+    counts = owned.get(owner)
+    if counts is None or not number.isdigit():
+        return False
+    return 1 <= int(number) <= counts[0 if entity == "decision" else 1]
+
+
+def _copied(entity: str, entity_id: str, a: Analysis, renamed: Mapping[str, str]) -> str | None:
+    """Return the local entity id an event is copied under, or None when this clinic keeps its own history."""
+    if entity == "clinician":
+        return entity_id if entity_id in a.new_clinicians else None
+    if entity == "patient":
+        return entity_id if entity_id in a.new_patients else None
+    if entity == "delivery":
+        return entity_id if entity_id in a.new_deliveries else None
+    owner = entity_id if entity == "visit" else entity_id.rpartition("#")[0]
+    action = a.visit_action.get(owner)
+    if action == "add" or owner in renamed:
+        return renamed.get(owner, entity_id) if entity == "visit" else entity_id
+    return None
+
+
+def write_import(
+    session: Session,
+    reader: BundleReader,
+    a: Analysis,
+    resolutions: Mapping[str, Resolution],
+    actor_id: str,
+    tick: Tick,
+) -> list[str]:
+    """Write what the analysis planned, in the caller's transaction; return the visits now amended.
+
+    Raises:
+        BundleError: an entry no longer matches its checksum (the caller's transaction rolls back).
+    """
+    for _, record in reader.records("clinicians.jsonl"):
+        tick(1)
+        if record["id"] in a.new_clinicians:
+            store.insert_clinician(session, record)
+    for _, record in reader.records("patients.jsonl"):
+        tick(1)
+        if record["id"] in a.new_patients:
+            store.insert_patient(session, record)
+    keys: dict[str, str] = {}
+    birth_ids: dict[str, int | None] = {}
+    for _, record in reader.records("deliveries.jsonl"):
+        tick(1)
+        owner = a.patient_map[record["patient_id"]]
+        if record["key"] in a.new_deliveries:
+            new = store.insert_delivery(session, record, owner)
+            keys[f"delivery:{record['key']}"] = str(new)
+            birth_ids[record["key"]] = new
+        else:
+            birth_ids[record["key"]] = store.delivery_id(session, owner, a.births[record["key"]])
+    renamed: dict[str, str] = {}
+    amended: list[str] = []
+    batch: list[dict[str, Any]] = []
+    for _, record in reader.records("visits.jsonl"):
+        tick(1)
+        action = a.visit_action[record["id"]]
+        local = {
+            **record,
+            "patient_id": a.patient_map[record["patient_id"]],
+            "delivery_id": birth_ids.get(record["delivery"]) if record["delivery"] else None,
+        }
+        if record["amends"] in renamed:
+            local["amends"] = renamed[record["amends"]]
+        if action == "add":
+            batch.append(local)
+        elif action == "conflict" and resolutions[record["id"]] is Resolution.THEIRS:
+            store.insert_visits(session, batch, keys)
+            batch.clear()
+            fresh = new_id("V")
+            renamed[record["id"]] = fresh
+            store.insert_visits(
+                session, [{**local, "id": fresh, "amends": record["id"], "bundle_id": record["id"]}], keys
+            )
+            store.mark_amended(
+                session,
+                record["id"],
+                fresh,
+                actor_id=actor_id,
+                reason=f"took the copy in bundle {reader.checksum}",
+            )
+            amended.append(record["id"])
+        if len(batch) >= store.CHUNK:
+            store.insert_visits(session, batch, keys)
+            batch.clear()
+    store.insert_visits(session, batch, keys)
+    events: list[dict[str, Any]] = []
+    for _, record in reader.records("audit.jsonl"):
+        tick(1)
+        target = _copied(record["entity"], record["entity_id"], a, renamed)
+        if target is None:
+            continue
+        if record["entity"] in ("delivery", "decision", "report"):
+            target = keys[f"{record['entity']}:{target}"]
+        events.append({**record, "entity_id": target})
+        if len(events) >= 1000:
+            store.insert_audit(session, events)
+            events.clear()
+    store.insert_audit(session, events)
+    plan = a.plan
+    audit.record_now(
+        session,
+        actor_id=actor_id,
+        action="import",
+        entity="bundle",
+        entity_id=reader.checksum,
+        after={
+            "file": plan.file_name,
+            "sha256": reader.checksum,
+            "schema_version": plan.schema_version,
+            "created_at": plan.created_at,
+            "clinicians_added": len(plan.clinicians_added),
+            "patients_added": len(plan.patients_added),
+            "deliveries_added": plan.deliveries_added,
+            "visits_added": len(plan.visits_added),
+            "visits_unchanged": plan.visits_unchanged,
+            "conflicts": {c.visit_id: str(resolutions[c.visit_id]) for c in plan.conflicts},
+            "amendments": renamed,
+        },
+    )
+    return amended

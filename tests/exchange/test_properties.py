@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert
 
-from clinic_app.domain.enums import DeliveryMode, PerinealTrauma, VisitStatus
+from clinic_app.domain.enums import DeliveryMode, PerinealTrauma
 from clinic_app.domain.ids import ClinicianId, FieldPath, PatientId, VisitId
 from clinic_app.domain.model import Delivery, Patient, Results, Visit
 from clinic_app.exchange.archive import MANIFEST

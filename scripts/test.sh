@@ -7,12 +7,12 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$REPO/scripts/_setup.sh"
 
 install_debian_packages "${QT_DEB_PACKAGES[@]}" poppler-utils postgresql
-make_venv test
+make_venv "test,package"
 cd "$REPO"
 export QT_QPA_PLATFORM=offscreen
 BIN="$REPO/.venv/bin"
 
-echo "==> ruff";           "$BIN/ruff" check clinic_app tests benchmarks
+echo "==> ruff";           "$BIN/ruff" check clinic_app tests benchmarks packaging
 echo "==> mypy";           "$BIN/mypy"
 echo "==> import-linter";  "$BIN/lint-imports"
 echo "==> pytest";         "$BIN/pytest" -p no:cacheprovider "$@"

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 from clinic_app.services import patients
@@ -328,6 +329,11 @@ def _apply_ui_scale(app: QApplication, scale: float) -> None:
 # --- run ---------------------------------------------------------------------------------------------
 
 
+def application_icon() -> QIcon:
+    """The app's icon (taskbar, title bar, About), drawn from the SVG shipped in ``ui/icons``."""
+    return QIcon(str(Path(__file__).resolve().parent / "icons" / "runready-clinic.svg"))
+
+
 def event_loop(app: QApplication) -> int:
     """Run the application's event loop until the window closes (tests replace this)."""
     return int(app.exec())
@@ -346,6 +352,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APPLICATION_NAME)
     app.setOrganizationName(ORGANISATION_NAME)
     app.setApplicationDisplayName(APPLICATION_NAME)
+    app.setDesktopFileName("runready-clinic")  # matches packaging/linux/runready-clinic.desktop
+    app.setWindowIcon(application_icon())
 
     settings = WindowSettings()
     _apply_ui_scale(app, settings.ui_scale)

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "clinic_app.cli.demo_cmd",
     "clinic_app.cli.patients_cmd",
     "clinic_app.cli.report_cmd",
+    "clinic_app.cli.exchange_cmd",
 )
 """Modules that each register one or more sub-commands, in the order ``--help`` lists them."""
 

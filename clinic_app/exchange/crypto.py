@@ -42,6 +42,8 @@ class ScryptCost:
     p: int = 1
 
 
+DEFAULT_COST = ScryptCost()
+"""The cost every export uses."""
 FAST_TEST_COST = ScryptCost(2**10, 8, 1)
 """A cheap cost for tests only."""
 _LIMIT = ScryptCost(2**20, 16, 4)
@@ -71,7 +73,7 @@ def encrypt_file(source: Path, target: IO[bytes], password: str, *, cost: Scrypt
     """
     if not password:
         raise ValueError("An empty password cannot protect a file.")
-    cost = cost or ScryptCost()
+    cost = cost or DEFAULT_COST
     salt, prefix = os.urandom(16), os.urandom(7)
     enc_key, check_key = _keys(password, salt, cost)
     fields: dict[str, Any] = {

@@ -7,13 +7,13 @@ from a neutral folder, with no Python of ours on the path.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tarfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.packaging.conftest import clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 ALLOWED_PLUGINS = {
@@ -23,35 +23,13 @@ ALLOWED_PLUGINS = {
 }  # fmt: skip
 
 
-def _clean_env() -> dict[str, str]:
-    """The environment without our virtual environment or checkout on any path."""
-    drop = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")
-    env = {key: value for key, value in os.environ.items() if key not in drop}
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    """Build the bundle once for this module; yield (bundle folder, tarball)."""
-    out = tmp_path_factory.mktemp("dist")
-    env = {**os.environ, "RUNREADY_VENV_EXTRAS": "test,package"}
-    result = subprocess.run(
-        ["bash", str(ROOT / "packaging" / "build.sh"), str(out)],
-        env=env, capture_output=True, text=True, timeout=900, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    bundle, tarball = (Path(line) for line in result.stdout.strip().splitlines()[-2:])
-    yield bundle, tarball
-
-
 @pytest.mark.slow
 def test_the_bundle_passes_its_self_test(built: tuple[Path, Path], tmp_path: Path) -> None:
     """The frozen executable's ``--self-test`` passes every step, run from an unrelated folder."""
     bundle, _ = built
     result = subprocess.run(
         [str(bundle / "runready-clinic"), "--self-test"],
-        cwd=tmp_path, env=_clean_env(), capture_output=True, text=True, timeout=180, check=False,
+        cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=180, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr[-4000:]
     assert "Self-test passed" in result.stdout

@@ -125,10 +125,9 @@ def parse_address(text: Any) -> tuple[str, ...]:
 def parse_phone(text: Any) -> str:
     """A phone number: digits, spaces, + ( ) - . / only."""
     value = _plain(text, "The phone number", limit=40)
-    odd = sorted(set(value) - PHONE_CHARACTERS)
-    if odd:
+    if set(value) - PHONE_CHARACTERS:
         raise PreferenceError(
-            f"A phone number holds digits, spaces and + ( ) - . / only, not {' '.join(odd)}."
+            "Write the phone number with digits, spaces and + ( ) - . / only, e.g. +353 1 555 0142."
         )
     if value and sum(ch.isdigit() for ch in value) < 5:
         raise PreferenceError("The phone number has fewer than 5 digits; check it.")
@@ -526,3 +525,18 @@ def as_text(prefs: Preferences) -> dict[str, str]:
         else:
             out[item.name] = f"{value:g}" if isinstance(value, float) else str(value)
     return out
+
+
+def connection_url(text: Any) -> str:
+    """The URL "Test connection" tries for what is typed: a file path becomes a SQLite URL.
+
+    Unlike :func:`parse_database_url` a password is allowed here: it is used for the check only and
+    is never saved.
+
+    Raises:
+        PreferenceError: a relative path or a folder.
+    """
+    value = str(text or "").strip()
+    if "://" in value or not value:
+        return value
+    return parse_database_url(value)

@@ -51,7 +51,7 @@ def test_defaults_come_from_the_bundled_letterhead_and_layout():
     [
         ("clinic_name", "   ", "required"),
         ("clinic_name", "x" * 200, "at most"),
-        ("clinic_phone", "call us!", "digits"),
+        ("clinic_phone", "call us!", "digits, spaces"),
         ("clinic_phone", "12", "fewer than 5"),
         ("clinic_email", "clinic at example", "look like"),
         ("clinic_address", "\n".join(f"line {n}" for n in range(9)), "holds 6"),

@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,7 +175,7 @@ class BundleReader:
         with self._open(name) as raw:
             line_no = 0
             while True:
-                line = raw.readline(self.limits.max_line_bytes + 1)
+                line = _read_line(raw, name, self.limits.max_line_bytes + 1)
                 if not line:
                     break
                 line_no += 1
@@ -204,7 +205,10 @@ class BundleReader:
         if info is None:
             raise BundleError(f"The bundle has no entry {name}.", problem="missing")
         with self._open(name) as raw:
-            content = raw.read(info.size + 1)
+            try:
+                content = raw.read(info.size + 1)
+            except _DAMAGE as exc:
+                raise _damaged(name, exc) from None
         if len(content) != info.size or hashlib.sha256(content).hexdigest() != info.sha256:
             raise BundleError(f"{name} does not match the SHA-256 in the manifest.", problem="checksum")
         return content
@@ -212,8 +216,23 @@ class BundleReader:
     def _open(self, name: str) -> IO[bytes]:
         try:
             return self._zip.open(name)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+        except _DAMAGE as exc:
             raise BundleError(f"{name} cannot be read: {exc}.", problem="not_a_bundle") from exc
+
+
+_DAMAGE = (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError)
+"""What the ZIP reader raises on damaged compressed data (a bad CRC is a BadZipFile)."""
+
+
+def _damaged(name: str, exc: BaseException) -> BundleError:
+    return BundleError(f"{name} is damaged and cannot be unpacked ({exc}).", problem="not_a_bundle")
+
+
+def _read_line(raw: IO[bytes], name: str, limit: int) -> bytes:
+    try:
+        return raw.readline(limit)
+    except _DAMAGE as exc:
+        raise _damaged(name, exc) from None
 
 
 def _parse_line(name: str, line_no: int, line: bytes) -> dict[str, Any]:
@@ -355,7 +374,7 @@ def _read_manifest(archive: zipfile.ZipFile, limits: Limits) -> dict[str, Any]:
         with archive.open(info) as raw:
             text = raw.read(limits.max_manifest_bytes + 1)
         manifest = json.loads(text, parse_constant=_refuse_constant)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+    except (*_DAMAGE, RecursionError) as exc:
         raise BundleError(f"The bundle's manifest cannot be read ({exc}).", problem="not_a_bundle") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleError("manifest.json does not describe a RunReady Clinic bundle.", problem="not_a_bundle")

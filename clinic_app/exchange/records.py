@@ -98,7 +98,7 @@ def _timestamp(where: _Where, key: str, value: Any, *, optional: bool = False) -
 
 
 def _choice(where: _Where, key: str, value: Any, allowed: frozenset[str]) -> None:
-    if value not in allowed or not isinstance(value, str):
+    if not isinstance(value, str) or value not in allowed:
         raise where.fail(key, f"is not one of {', '.join(sorted(allowed))}")
 
 

@@ -2,9 +2,10 @@
 
 As a script, the child starts once to a usable window and prints the phase times.
 
-``window_start_child.py app CLINIC_FILE`` imports the app, opens the clinic file, signs in as the first
-demo clinician (the argon2 check), builds the window with ``build_context`` + ``start_window`` and waits
-until it has been painted once and the patient list holds its first results.
+``window_start_child.py app CLINIC_FILE`` runs :func:`clinic_app.ui.startprobe.probe_start`: imports the
+app, opens the clinic file, signs in as the first demo clinician (the argon2 check), builds the window
+with ``build_context`` + ``start_window`` and waits until it has been painted once and the patient list
+holds its first results.
 ``window_start_child.py baseline`` shows and paints a bare ``QMainWindow`` the same way.
 
 Prints one JSON line of ``time.monotonic()`` stamps (the clock the parent uses for the spawn), then
@@ -22,39 +23,19 @@ import os  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-DEMO_CLINICIAN = "C-DEMO-1"
-DEMO_PASSWORD = "runready-demo"
-
-
-def _watch_first_paint(window: object, stamps: dict[str, float], done: object) -> object:
-    """Stamp ``paint`` when the event loop is next free after the window's first paint event."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-            if event.type() == QEvent.Type.Paint and "paint_event" not in stamps:
-                stamps["paint_event"] = time.monotonic()
-                QTimer.singleShot(0, self.painted)
-            return False
-
-        def painted(self) -> None:
-            stamps["paint"] = time.monotonic()  # the whole paint pass of that frame has run
-            done()  # type: ignore[operator]
-
-    watcher = FirstPaint()
-    window.installEventFilter(watcher)  # type: ignore[attr-defined]
-    return watcher
-
 
 def baseline() -> dict[str, float]:
+    """Show and paint a bare QMainWindow, stamped the same way as the app."""
     from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from clinic_app.ui.startprobe import watch_first_paint
 
     stamps = {"started": STARTED, "imports": time.monotonic()}
     app = QApplication([sys.argv[0]])
     stamps["qapp"] = time.monotonic()
     window = QMainWindow()
     window.resize(1280, 800)
-    watcher = _watch_first_paint(window, stamps, app.quit)
+    watcher = watch_first_paint(window, stamps, app.quit)
     window.show()
     stamps["built"] = time.monotonic()
     app.exec()
@@ -64,48 +45,10 @@ def baseline() -> dict[str, float]:
 
 
 def start_app(path: str) -> dict[str, float]:
-    import importlib
+    """The app's real start path, shared with the bundle benchmark (``--start-probe``)."""
+    from clinic_app.ui.startprobe import probe_start
 
-    from PySide6.QtWidgets import QApplication
-
-    from clinic_app.services.clinic import open_clinic
-    from clinic_app.services.session import sign_in
-    from clinic_app.ui.app import build_context, start_window
-    from clinic_app.ui.settings import APPLICATION_NAME, ORGANISATION_NAME
-
-    importlib.import_module("clinic_app.ui.mainwindow")  # start_window imports it on first use
-    stamps = {"started": STARTED, "imports": time.monotonic()}
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName(APPLICATION_NAME)
-    app.setOrganizationName(ORGANISATION_NAME)
-    stamps["qapp"] = time.monotonic()
-    url = f"sqlite:///{path}"
-    db = open_clinic(url)
-    stamps["open"] = time.monotonic()
-    user = sign_in(db, DEMO_CLINICIAN, DEMO_PASSWORD)
-    stamps["sign_in"] = time.monotonic()
-    ctx = build_context(db, url=url, user=user)
-    window = start_window(ctx, show=False)
-    stamps["constructed"] = time.monotonic()
-
-    def check() -> None:
-        if "paint" in stamps and "results" in stamps:
-            app.quit()
-
-    def arrived(count: int) -> None:
-        stamps.setdefault("results", time.monotonic())
-        stamps["rows"] = count
-        check()
-
-    window.search.results_did_arrive.connect(arrived)  # type: ignore[attr-defined]
-    watcher = _watch_first_paint(window, stamps, check)
-    window.show()
-    stamps["built"] = time.monotonic()
-    app.exec()
-    del watcher
-    stamps["usable"] = max(stamps["paint"], stamps["results"])
-    ctx.tasks.shutdown()
-    return stamps
+    return probe_start(path, STARTED)
 
 
 # --- the parent side -----------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ class ProbeRefusedError(RuntimeError):
     """The file is not a demo clinic: the probe will not sign in to it."""
 
 
-def _watch_first_paint(window: Any, stamps: dict[str, float], done: Any) -> Any:
+def watch_first_paint(window: Any, stamps: dict[str, float], done: Any) -> Any:
     """Stamp ``paint`` when the event loop is next free after the window's first paint event."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
@@ -97,7 +97,7 @@ def probe_start(path: str, started: float = STARTED) -> dict[str, float]:
         check()
 
     window.search.results_did_arrive.connect(arrived)
-    watcher = _watch_first_paint(window, stamps, check)
+    watcher = watch_first_paint(window, stamps, check)
     window.show()
     stamps["built"] = time.monotonic()
     app.exec()

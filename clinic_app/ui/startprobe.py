@@ -96,7 +96,7 @@ def probe_start(path: str, started: float = STARTED) -> dict[str, float]:
         stamps["rows"] = count
         check()
 
-    window.search.results_did_arrive.connect(arrived)
+    window.search.results_did_arrive.connect(arrived)  # type: ignore[attr-defined]
     watcher = watch_first_paint(window, stamps, check)
     window.show()
     stamps["built"] = time.monotonic()

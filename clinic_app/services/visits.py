@@ -12,7 +12,7 @@ import datetime as dt
 from clinic_app.domain.enums import VisitStatus
 from clinic_app.domain.errors import FieldError
 from clinic_app.domain.ids import ClinicianId, PatientId, VisitId
-from clinic_app.domain.model import Results, Visit
+from clinic_app.domain.model import Delivery, Results, Visit
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.services.changes import Changes
 from clinic_app.services.clinic import annotations_for, check_results, new_id
@@ -43,16 +43,20 @@ def create_visit(
     visit_id: str | None = None,
     today: dt.date | None = None,
     action: str = "create",
+    delivery_date: dt.date | None = None,
 ) -> Changes:
     """Open a draft visit for a patient, optionally with first values.
 
+    A visit follows up one birth: by default the patient's latest delivery on or before the visit
+    date; ``delivery_date`` names another of her recorded births (on or before the visit).
     ``action="import"`` marks the audit event of a visit brought in from an exchange bundle.
 
     Returns:
         Changes with ``created_id`` = the visit id and its version.
 
     Raises:
-        ValidationFailed: values or dates the forms refuse; nothing is written.
+        ValidationFailed: values or dates the forms refuse, or a ``delivery_date`` that is not one of
+            her births on or before the visit (``visit.delivery``); nothing is written.
         NotFoundError: unknown patient or clinician.
     """
     values = results or Results()
@@ -67,17 +71,43 @@ def create_visit(
     with db.sessions.begin() as session:
         patients.get_patient(session, patient_id)
         clinicians.get_clinician(session, clinician_id)
-        delivery = patients.latest_delivery(session, patient_id, on_or_before=visit_date)
+        birth = _chosen_birth(session, patient_id, visit_date, delivery_date)
         check_results(
             values,
             visit_date=visit_date,
-            delivery_date=delivery.delivery_date if delivery else None,
+            delivery_date=birth[1].delivery_date if birth else None,
             today=today,
         )
         stored = visits.add_visit(
-            session, visit, actor_id=actor_id, annotations=annotations_for(values), action=action
+            session,
+            visit,
+            actor_id=actor_id,
+            annotations=annotations_for(values),
+            action=action,
+            delivery_id=birth[0] if birth else None,
         )
     return _changes(f"Opened visit of {visit_date.isoformat()}", stored, created=stored.id)
+
+
+def _chosen_birth(
+    session: Session, patient_id: str, visit_date: dt.date, delivery_date: dt.date | None
+) -> tuple[int, Delivery] | None:
+    """The birth a new visit follows: the one named by date, else the latest on or before the visit.
+
+    Raises:
+        ValidationFailed: the named birth is not recorded or is after the visit date.
+    """
+    births = patients.deliveries_with_ids(session, patient_id)
+    if delivery_date is None:
+        return patients.delivery_for(births, visit_date)
+    named = [b for b in births if b[1].delivery_date == delivery_date]
+    if not named:
+        problem = f"No birth on {delivery_date.isoformat()} is recorded for this patient."
+    elif delivery_date > visit_date:
+        problem = f"The birth of {delivery_date.isoformat()} is after the visit of {visit_date.isoformat()}."
+    else:
+        return named[-1]
+    raise ValidationFailed([FieldError("visit.delivery", problem)])
 
 
 def get_visit(db: Database, visit_id: str) -> Visit:
@@ -115,11 +145,11 @@ def save_results(
     """
     with db.sessions.begin() as session:
         current = visits.get_visit(session, visit_id)
-        delivery = patients.latest_delivery(session, current.patient_id, on_or_before=current.visit_date)
+        birth = visits.visit_deliveries(session, current.patient_id).get(visit_id)
         check_results(
             results,
             visit_date=current.visit_date,
-            delivery_date=delivery.delivery_date if delivery else None,
+            delivery_date=birth[1].delivery_date if birth else None,
             today=today,
         )
         stored = visits.save_results(
@@ -193,25 +223,31 @@ def amend_visit(
 def record_in_session(session: Session, visit_id: str) -> VisitRecord:
     """Assemble the visit record (patient, delivery, clinician, visit, earlier visits) in a session.
 
-    Earlier visits are the patient's visits dated before this one that have not been replaced by an
-    amendment, oldest first.
+    The delivery is the birth the visit follows up. Earlier visits are the patient's visits after the
+    same birth, dated before this one and not replaced by an amendment, oldest first: visits of an
+    earlier pregnancy are never compared or charted with this one.
 
     Raises:
         StorageError: the patient has no delivery recorded on or before the visit date.
     """
     visit = visits.get_visit(session, visit_id)
     patient = patients.get_patient(session, visit.patient_id)
-    delivery = patients.latest_delivery(session, visit.patient_id, on_or_before=visit.visit_date)
-    if delivery is None:
+    births = visits.visit_deliveries(session, visit.patient_id)
+    birth = births.get(visit.id)
+    if birth is None:
         raise StorageError(
             f"{patient.display_name} has no delivery recorded on or before {visit.visit_date}; "
             "record the birth first."
         )
+    delivery_id, delivery = birth
     clinician = clinicians.get_clinician(session, visit.clinician_id)
     previous = tuple(
         v
         for v in visits.list_visits(session, visit.patient_id)
-        if v.id != visit.id and v.visit_date < visit.visit_date and v.status is not VisitStatus.AMENDED
+        if v.id != visit.id
+        and v.visit_date < visit.visit_date
+        and v.status is not VisitStatus.AMENDED
+        and (births.get(v.id) or (None,))[0] == delivery_id
     )
     return VisitRecord(
         patient=patient, delivery=delivery, clinician=clinician, visit=visit, previous=previous

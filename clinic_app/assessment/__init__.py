@@ -17,7 +17,7 @@ from clinic_app.assessment.spec import (
     FormSpecError,
     load_forms,
 )
-from clinic_app.assessment.validate import check_visit_document, validate
+from clinic_app.assessment.validate import check_visit_document, check_visit_text, validate
 
 __all__ = [
     "ChoiceSpec",
@@ -27,6 +27,7 @@ __all__ = [
     "FormSpec",
     "FormSpecError",
     "check_visit_document",
+    "check_visit_text",
     "load_forms",
     "validate",
 ]

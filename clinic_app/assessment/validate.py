@@ -20,7 +20,14 @@ from clinic_app.assessment.rulecontext import ALWAYS, RuleInput
 from clinic_app.assessment.spec import MISSING_REASON, FieldKind, FieldSpec, FormCatalogue
 from clinic_app.assessment.wording import describe_value, format_number, format_range, join_or, with_unit
 from clinic_app.domain.errors import FieldError
-from clinic_app.domain.visitfile import ParseOutcome, VisitRecord, flatten_results, parse_visit_file
+from clinic_app.domain.visitfile import (
+    ParseOutcome,
+    VisitRecord,
+    flatten_results,
+    parse_visit_file,
+)
+from clinic_app.domain.visitjson import UnreadableJsonError, decode_visit_json
+from clinic_app.domain.visitlimits import MAX_PREVIOUS_VISITS
 
 MAX_TEXT_LENGTH = 2000
 """Free text longer than this is almost certainly pasted by mistake."""
@@ -314,9 +321,53 @@ def check_visit_document(
         problems = validate(results, forms, today=today)
     errors = list(outcome.errors)
     errors.extend(_prefixed(error) for error in problems)
+    errors.extend(_earlier_visit_problems(data, forms, today))
     if errors:
         return None, sorted(set(errors))
     return record, []
+
+
+def check_visit_text(
+    content: str | bytes, forms: FormCatalogue, today: dt.date | None = None
+) -> tuple[VisitRecord | None, list[FieldError]]:
+    """Read a visit file's bytes or text and check it completely: the reader for outside input.
+
+    The same strict reading and limits as :func:`clinic_app.domain.visitfile.read_visit_text`, then
+    the values of the current and of every earlier visit are checked against the forms. The
+    exchange import and every command that takes a visit file use this one function.
+
+    Args:
+        content: the file's bytes (UTF-8, a byte-order mark allowed) or its text.
+        forms: the form catalogue.
+        today: the date treated as today.
+
+    Returns:
+        The record when there are no errors (else None), and every error with its path (``$`` when
+        the content is not a JSON document within the limits).
+    """
+    try:
+        data, errors = decode_visit_json(content)
+    except UnreadableJsonError as exc:
+        return None, [FieldError("$", str(exc))]
+    if errors:
+        return None, errors
+    return check_visit_document(data, forms, today)
+
+
+def _earlier_visit_problems(data: Any, forms: FormCatalogue, today: dt.date) -> list[FieldError]:
+    """Check each earlier visit's values against the forms, as the current visit's are."""
+    items = data.get("previous_visits") if isinstance(data, Mapping) else None
+    if not isinstance(items, list) or len(items) > MAX_PREVIOUS_VISITS:
+        return []
+    errors: list[FieldError] = []
+    for index, item in enumerate(items):
+        raw = item.get("results") if isinstance(item, Mapping) else None
+        if not isinstance(raw, Mapping):
+            continue
+        results, _already_reported = flatten_results(raw, f"previous_visits[{index}].results")
+        for error in validate(results, forms, today=today):
+            errors.append(FieldError(f"previous_visits[{index}].results.{error.path}", error.message))
+    return errors
 
 
 def _prefixed(error: FieldError) -> FieldError:

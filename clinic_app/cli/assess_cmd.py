@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic_app.assessment import FormSpecError, load_forms
+from clinic_app.cli.terminal import safe
 from clinic_app.cli.visitinput import read_visit_file
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.readiness.decision import Decision, Finding, Plan
@@ -67,11 +68,12 @@ def run(args: argparse.Namespace) -> int:
     if record is None:
         return 2
     decision = assess(record, protocol)
+    # Names and values come from the file: escaped so the terminal shows them and obeys none.
     if args.format == "json":
-        print(json.dumps({**decision_to_json(decision), "notice": protocol.disclaimer}, ensure_ascii=False,
-                         indent=2))
+        document = {**decision_to_json(decision), "notice": protocol.disclaimer}
+        print(safe(json.dumps(document, ensure_ascii=False, indent=2), keep_newlines=True))
     else:
-        print(render_text(record, decision, protocol))
+        print(safe(render_text(record, decision, protocol), keep_newlines=True))
     return 0
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from clinic_app.assessment.spec import FormSpecError, load_forms
-from clinic_app.assessment.validate import check_visit_document
-from clinic_app.cli.visitinput import UnreadableFileError, load_json_file
+from clinic_app.cli.terminal import safe
+from clinic_app.cli.visitinput import UnreadableFileError, check_visit_path, print_problems
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -36,21 +36,19 @@ def run(args: argparse.Namespace) -> int:
     """Validate the file named in ``args.file`` and print the outcome."""
     path: Path = args.file
     try:
-        data = load_json_file(path)
-    except UnreadableFileError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    try:
         forms = load_forms()
     except (FormSpecError, OSError) as exc:
         print(f"Cannot read the assessment forms: {exc}", file=sys.stderr)
         return 1
-    _record, errors = check_visit_document(data, forms)
+    try:
+        _record, errors = check_visit_path(path, forms)
+    except UnreadableFileError as exc:
+        print(safe(str(exc)), file=sys.stderr)
+        return 2
     if not errors:
         print("No problems found")
         return 0
-    for error in errors:
-        print(f"{error.path}: {error.message}")
+    print_problems(errors, sys.stdout)
     count = len(errors)
-    print(f"{count} problem{'s' if count != 1 else ''} found in {path}", file=sys.stderr)
+    print(safe(f"{count} problem{'s' if count != 1 else ''} found in {path}"), file=sys.stderr)
     return 2

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from clinic_app.assessment import load_forms
-from clinic_app.cli.visitinput import UnreadableFileError, load_json_file, read_visit_file
+from clinic_app.cli.visitinput import UnreadableFileError, check_visit_path, read_visit_file
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -15,7 +15,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 def test_missing_file_message_names_the_file(tmp_path: Path) -> None:
     """A missing file raises with a one-line message naming it."""
     with pytest.raises(UnreadableFileError, match=r"nothing\.json: cannot read the file"):
-        load_json_file(tmp_path / "nothing.json")
+        check_visit_path(tmp_path / "nothing.json", load_forms())
 
 
 def test_broken_json_message_gives_the_position(tmp_path: Path) -> None:
@@ -23,7 +23,7 @@ def test_broken_json_message_gives_the_position(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text('{"patient": \n  oops}', encoding="utf-8")
     with pytest.raises(UnreadableFileError, match="not a valid JSON file at line 2, column 3"):
-        load_json_file(path)
+        check_visit_path(path, load_forms())
 
 
 def test_invalid_visit_prints_errors_and_the_refusal(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from clinic_app.readiness.decision import AdviceItem, Finding, NotAssessed, Plan, PlanStage, Referral, Status
-from clinic_app.readiness.protocol import Protocol, StageSpec
+from clinic_app.readiness.progression import ladder
+from clinic_app.readiness.protocol import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +31,8 @@ def build_plan(status: Status, cautions: Sequence[Finding], protocol: Protocol) 
         return None
     settings = protocol.plan
     conservative = status is Status.READY_WITH_CAUTIONS
-    specs: list[tuple[StageSpec, int]] = []
-    if conservative:
-        specs.extend((s, s.sessions) for s in settings.conservative_first_stages)
-        specs.extend((s, s.sessions + settings.conservative_extra_sessions) for s in settings.stages)
-        intro = f"{settings.conservative_intro} {settings.intro}"
-    else:
-        specs.extend((s, s.sessions) for s in settings.stages)
-        intro = settings.intro
+    specs = ladder(settings, conservative=conservative)
+    intro = f"{settings.conservative_intro} {settings.intro}" if conservative else settings.intro
     stages = tuple(
         PlanStage(number, spec.title, spec.run_minutes, spec.walk_minutes, spec.repeats, sessions, spec.note)
         for number, (spec, sessions) in enumerate(specs, start=1)

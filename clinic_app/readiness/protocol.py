@@ -20,6 +20,7 @@ from clinic_app.assessment.formtypes import FormCatalogue
 from clinic_app.assessment.spec import load_forms
 from clinic_app.readiness.decision import FindingKind, Status
 from clinic_app.readiness.minimum import check_against_forms, parse_minimum
+from clinic_app.readiness.progression import breaks_limit, ladder, steepest_rise, weekly_running_minutes
 from clinic_app.readiness.rulespec import (
     COMPARISONS,
     FAMILIES,
@@ -342,7 +343,10 @@ def _parse_plan(raw: Mapping[str, Any]) -> PlanSettings:
     if extra < 0:
         raise ProtocolError("[plan.conservative]", "extra_sessions_per_stage", "cannot be negative")
     first = conservative.get("first_stages", [])
-    return PlanSettings(
+    limit = _number(raw, "max_weekly_increase", where)
+    if not 0 < limit <= 1:
+        raise ProtocolError(where, "max_weekly_increase", "must be above 0 and at most 1 (0.10 = 10 %)")
+    settings = PlanSettings(
         title=_text(raw, "title", where),
         intro=_text(raw, "intro", where),
         sessions_per_week=per_week,
@@ -353,7 +357,15 @@ def _parse_plan(raw: Mapping[str, Any]) -> PlanSettings:
         conservative_intro=_text(conservative, "intro", "[plan.conservative]"),
         conservative_first_stages=_parse_stages(first, "[plan.conservative]") if first else (),
         conservative_extra_sessions=extra,
+        max_weekly_increase=limit,
     )
+    for conservative, name in ((False, "stages"), (True, "conservative")):
+        rise = steepest_rise(weekly_running_minutes(ladder(settings, conservative=conservative), per_week))
+        if breaks_limit(rise, limit) and rise is not None:
+            raise ProtocolError(where, name, f"week {rise.week} raises running minutes by "
+                                f"{(rise.factor - 1) * 100:.0f} %, more than max_weekly_increase "
+                                f"({limit * 100:g} %, rule G2): resize the stages")
+    return settings
 
 
 def _parse_advice(raw: Mapping[str, Any]) -> dict[str, AdviceSpec]:

@@ -237,6 +237,8 @@ class PlanSettings:
     conservative_intro: str
     conservative_first_stages: tuple[StageSpec, ...]
     conservative_extra_sessions: int
+    max_weekly_increase: float = 0.10
+    """G2: the largest week-on-week rise of running minutes the stages may make (0.10 = 10 %)."""
 
 
 @dataclass(frozen=True, slots=True)

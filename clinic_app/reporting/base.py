@@ -184,7 +184,7 @@ class ReportRenderer:
         canvas.restoreState()
 
     def draw_footer(self, canvas: Canvas) -> None:
-        """Draw the footer rule and line; the page number is added by the counting canvas."""
+        """Draw the footer rule and line (and the visit-file mark); the counting canvas adds page numbers."""
         _, right, bottom, left = self.margins
         y = bottom - 8 * mm
         canvas.saveState()
@@ -194,6 +194,10 @@ class ReportRenderer:
         canvas.setFont(REGULAR, self.layout.base_size - 2)
         canvas.setFillColor(self.styles.muted_colour)
         canvas.drawString(left, y, self.footer_text())
+        if self.data.from_visit_file:
+            canvas.setFillColor(self.styles.draft)
+            canvas.setFont(BOLD, self.layout.base_size - 2)
+            canvas.drawString(left, y - 3.5 * mm, self.words.common_text("visit_file_mark"))
         canvas.restoreState()
 
     def draw_draft_mark(self, canvas: Canvas) -> None:
@@ -253,9 +257,11 @@ class ReportRenderer:
         return Heading(text(words), self.styles.h1 if level == 1 else self.styles.h2, HEADING_ROOM_MM * mm)
 
     def status_notices(self, draft_text: str | None = None) -> list[Flowable]:
-        """Return the framed notices for an unsigned (DRAFT) or a later-amended visit."""
+        """Return the framed notices for an unsigned (DRAFT), a visit-file or a later-amended visit."""
         status = self.data.visit.status.value
-        if status == "draft":
+        if self.data.from_visit_file:
+            words = self.words.common_text("visit_file_banner")
+        elif status == "draft":
             words = draft_text or self.words.common_text("draft_banner")
         elif status == "amended":
             words = self.words.common_text("amended_banner")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from clinic_app.domain.enums import VisitStatus
 from clinic_app.domain.model import Clinician, Delivery, Patient, Results, Visit
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.readiness.decision import ClinicianDecision, Decision, Status
@@ -91,9 +92,17 @@ class ReportInput:
         return self.record.clinician
 
     @property
+    def from_visit_file(self) -> bool:
+        """True when the visit was read from a visit file, not from the clinic's signed record."""
+        return self.record.from_visit_file
+
+    @property
     def visit(self) -> Visit:
-        """The visit reported on."""
-        return self.record.visit
+        """The visit reported on; from a visit file it is unsigned, whatever status the file claims."""
+        visit = self.record.visit
+        if self.from_visit_file and visit.status is not VisitStatus.DRAFT:
+            return replace(visit, status=VisitStatus.DRAFT)
+        return visit
 
     @property
     def results(self) -> Results:
@@ -115,7 +124,7 @@ class ReportInput:
     @property
     def is_draft(self) -> bool:
         """True while the visit is unsigned: every page then carries a DRAFT mark."""
-        return self.record.visit.status.value == "draft"
+        return self.visit.status is VisitStatus.DRAFT
 
     @property
     def needs_referral(self) -> bool:

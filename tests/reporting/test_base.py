@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import subprocess
 from pathlib import Path
@@ -69,3 +70,17 @@ def test_pages_render_to_non_blank_images(kind: ReportKind, tmp_path: Path) -> N
         with Image.open(png) as image:
             low, _ = image.convert("L").getextrema()
             assert low < 128, f"{png.name} looks blank"
+
+
+@pytest.mark.parametrize("kind", list(ReportKind))
+def test_a_signed_visit_file_prints_as_not_a_signed_record(kind: ReportKind) -> None:
+    """A visit file that claims "signed" prints the visit-file mark on every page and the DRAFT mark."""
+    signed = sample_input(Status.REFER, forms=forms())
+    assert signed.visit.status.value == "signed" and not signed.is_draft
+    from_file = dataclasses.replace(signed, record=dataclasses.replace(signed.record, from_visit_file=True))
+    assert from_file.is_draft and from_file.visit.status.value == "draft"
+    pdf = render_report(from_file, kind, invariant=True)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert all("From a visit file, not a signed record" in page for page in pages)
+    assert "FROM A VISIT FILE" in pages[0]
+    assert "From a visit file" not in pdf_text(render_report(signed, kind, invariant=True))

@@ -159,7 +159,7 @@ def test_clinic_protocol_can_make_bmi_a_hold_and_move_the_time_gate(tmp_path: Pa
             ("[rules.R1]", 'kind = "caution"', 'kind = "hold"'),
             ("[rules.R1]", 'outcome = "READY_WITH_CAUTIONS"', 'outcome = "NOT_READY_FUNCTION"'),
             ("[rules.T1.checks.weeks]", "threshold = 12.0", "threshold = 16.0"),
-            ("[protocol]", 'version = "2026.11-1"', 'version = "clinic-7"'),
+            ("[protocol]", 'version = "2026.12-1"', 'version = "clinic-7"'),
         ],
     )
     protocol = load_protocol(path)

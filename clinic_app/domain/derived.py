@@ -243,15 +243,3 @@ def tuck_jump_total(item_scores: Iterable[int], *, modified: bool = False) -> in
         if not 0 <= score <= top:
             raise ValueError(f"tuck jump items are scored 0–{top}, not {score}")
     return sum(scores)
-
-
-def less_total(item_errors: Iterable[int]) -> int:
-    """Return the Landing Error Scoring System total: the sum of item error scores.
-
-    Raises:
-        ValueError: if an item score is negative.
-    """
-    errors = list(item_errors)
-    if any(e < 0 for e in errors):
-        raise ValueError("LESS item error scores cannot be negative")
-    return sum(errors)

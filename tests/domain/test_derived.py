@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
@@ -18,7 +19,6 @@ from clinic_app.domain.derived import (
     bmi,
     iciq_band,
     iciq_total,
-    less_total,
     limb_symmetry,
     pfdi20_total,
     popq_stage,
@@ -433,14 +433,16 @@ def test_tuck_jump_original_total_counts_flaws(items: list[int]) -> None:
     assert tuck_jump_total(items) == items.count(1)
 
 
-def test_less_total_sums_errors_and_rejects_negatives() -> None:
-    """LESS total is the sum of item errors; a negative item is impossible."""
-    assert less_total([1, 0, 2, 1, 1]) == 5
-    with pytest.raises(ValueError, match="negative"):
-        less_total([1, -1])
+def test_every_calculator_here_is_used_by_the_app() -> None:
+    """No clinical calculator lingers unused (less_total summed items without checking their range)."""
+    import inspect
+    import re
 
+    import clinic_app.domain.derived as derived
 
-@given(st.lists(st.integers(0, 3), max_size=17))
-def test_less_total_is_non_negative_sum(items: list[int]) -> None:
-    """Any list of non-negative item scores sums to the total."""
-    assert less_total(items) == sum(items) >= 0
+    root = Path(derived.__file__).resolve().parents[1]
+    code = "\n".join(f.read_text(encoding="utf-8") for f in root.rglob("*.py") if f.name != "derived.py")
+    functions = inspect.getmembers(derived, inspect.isfunction)
+    names = [n for n, f in functions if f.__module__ == derived.__name__]
+    unused = [n for n in names if not n.startswith("_") and not re.search(rf"(?<![.\w]){n}\b", code)]
+    assert unused == []

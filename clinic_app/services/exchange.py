@@ -59,7 +59,7 @@ class ImportOutcome:
     """This clinic's visits now amended by the bundle's copy."""
 
 
-class _Ticker:
+class Ticker:
     """Reports progress every so many records and polls for cancellation."""
 
     def __init__(self, total: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
@@ -85,7 +85,7 @@ class OutputRefused(Exception):  # noqa: N818 (the refusal is the message, not a
     """The export target may not be written (the clinic database, or an existing file)."""
 
 
-def _place_file(db: Database, out: Path, fill: Callable[[Path], None], *, overwrite: bool) -> None:
+def place_file(db: Database, out: Path, fill: Callable[[Path], None], *, overwrite: bool) -> None:
     """Let ``fill`` write a temporary file beside ``out``, then rename it into place in one step.
 
     Refuses the clinic database and its companion files, and an existing file unless ``overwrite``.
@@ -160,7 +160,7 @@ def export_bundle(
     def write_plain(target: Path) -> None:
         with db.reads.begin() as session:
             scope = store.export_scope(session, patient_ids, since)
-            ticker = _Ticker(len(scope.visit_ids) + len(scope.patient_ids), progress, cancelled)
+            ticker = Ticker(len(scope.visit_ids) + len(scope.patient_ids), progress, cancelled)
             with BundleWriter(target, meta) as writer:
                 counts["clinicians"] = writer.add_records(
                     "clinicians.jsonl", store.clinician_records(session, scope)
@@ -184,7 +184,7 @@ def export_bundle(
             with target.open("wb") as handle:
                 crypto.encrypt_file(plain, handle, password, cost=cost)
 
-    _place_file(db, out, fill, overwrite=overwrite)
+    place_file(db, out, fill, overwrite=overwrite)
     return ExportSummary(
         out, counts["patients"], counts["visits"], counts["clinicians"], counts["audit"], password is not None
     )
@@ -229,7 +229,7 @@ def plan_import(
         BundleError: the bundle is refused (malformed, hostile, newer schema, wrong password …).
     """
     with opened_bundle(path, password) as reader, db.reads.begin() as session:
-        ticker = _Ticker(_record_count(reader), progress, cancelled)
+        ticker = Ticker(_record_count(reader), progress, cancelled)
         return analyse(session, reader, ticker.tick).plan
 
 
@@ -266,7 +266,7 @@ def import_bundle(
             raise BundleError(
                 f"{path.name} changed since the dry run; run the dry run again.", problem="checksum"
             )
-        ticker = _Ticker(2 * _record_count(reader), progress, cancelled)
+        ticker = Ticker(2 * _record_count(reader), progress, cancelled)
         with db.sessions.begin() as session:
             analysis: Analysis = analyse(session, reader, ticker.tick)
             missing = analysis.plan.unresolved(chosen)

@@ -331,8 +331,8 @@ def _raw_import(database: Path, bundle: Path) -> None:
 
 def _flush(connection: sqlite3.Connection, batch: list[tuple[Any, ...]], rows: list[tuple[Any, ...]]) -> None:
     connection.executemany(
-        "INSERT INTO visits (id, patient_id, visit_date, clinician_id, status, version, created_at, updated_at, "
-        "updated_by) VALUES (?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO visits (id, patient_id, visit_date, clinician_id, status, version, created_at, "
+        "updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?)",
         batch,
     )
     connection.executemany(
@@ -393,9 +393,10 @@ def main() -> int:
     for size, r in results.items():
         e, i, re_, ri = r["app-export"], r["app-import"], r["raw-export"], r["raw-import"]
         print(
-            f"{size:>8} | {e['seconds']:>12.2f} {re_['seconds']:>6.2f} {e['seconds'] / re_['seconds']:>6.1f} | "
-            f"{i['seconds']:>12.2f} {ri['seconds']:>6.2f} {i['seconds'] / ri['seconds']:>6.1f} | "
-            f"{e['peak_mib']:>15.0f} {i['peak_mib']:>15.0f} {e['base_mib']:>9.0f} | {r['bundle_mib']['seconds']:.1f}"
+            f"{size:>8} | {e['seconds']:>12.2f} {re_['seconds']:>6.2f} "
+            f"{e['seconds'] / re_['seconds']:>6.1f} | {i['seconds']:>12.2f} {ri['seconds']:>6.2f} "
+            f"{i['seconds'] / ri['seconds']:>6.1f} | {e['peak_mib']:>15.0f} {i['peak_mib']:>15.0f} "
+            f"{e['base_mib']:>9.0f} | {r['bundle_mib']['seconds']:.1f}"
         )
     largest = results[max(sizes)]
     print(

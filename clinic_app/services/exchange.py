@@ -67,6 +67,7 @@ class Ticker:
         self._progress, self._cancelled = progress, cancelled
 
     def tick(self, count: int = 1) -> None:
+        """Count ``count`` records done; every 200, poll for cancellation and report progress."""
         before = self.done
         self.done += count
         if self.done // 200 != before // 200 or self.done >= self.total:
@@ -76,6 +77,7 @@ class Ticker:
                 self._progress(min(self.done, self.total), self.total)
 
     def wrap(self, records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """Yield ``records``, ticking once per record."""
         for record in records:
             self.tick()
             yield record

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from clinic_app.storage import audit
 from clinic_app.storage.base import Base, json_text, search_key, utcnow
 from clinic_app.storage.errors import NotFoundError
-from clinic_app.storage.visits import _insert_values_sql  # the shared driver-level INSERT of values
 from clinic_app.storage.models import (
     AuditRow,
     ClinicianRow,
@@ -34,6 +33,7 @@ from clinic_app.storage.models import (
     ResultRow,
     VisitRow,
 )
+from clinic_app.storage.visits import _insert_values_sql  # the shared driver-level INSERT of values
 
 CHUNK = 500
 """Visits read or written per statement batch."""

@@ -59,8 +59,13 @@ def series_value(results: Results, path: str, timed_fields: tuple[str, ...]) -> 
 def collect_series(
     spec: TrendSpec, visits: tuple[Visit, ...], delivery: Delivery, timed_fields: tuple[str, ...]
 ) -> list[Series]:
-    """Return the series of ``spec`` with at least two points over ``visits``."""
+    """Return the series of ``spec`` with at least two points over ``visits``.
+
+    Visits dated before ``delivery`` belong to an earlier pregnancy and are left out: weeks
+    postpartum from this birth do not exist for them.
+    """
     found: list[Series] = []
+    visits = tuple(v for v in visits if v.visit_date >= delivery.delivery_date)
     for index, path in enumerate(spec.series):
         points = []
         for visit in visits:

@@ -43,6 +43,9 @@ class TrendSpec:
     unit_from: str = ""
     reference_line: float | None = None
     reference_label: str = ""
+    reference_rule: str = ""
+    """``RULE.check`` (or ``RULE.*`` for a check per recorded unit) of the protocol threshold the
+    window's trend chart draws; its value and rule id come from the protocol, not from this file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,7 @@ def load_layout(path: Path | None = None, *, page_size: str | None = None) -> La
             unit_from=str(item.get("unit_from", "")),
             reference_line=float(item["reference_line"]) if "reference_line" in item else None,
             reference_label=str(item.get("reference_label", "")),
+            reference_rule=str(item.get("reference_rule", "")),
         )
         for item in data.get("trend", [])
     )

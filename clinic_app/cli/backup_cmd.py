@@ -31,17 +31,22 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "backup",
         help="copy the clinic database to a checked backup file",
         description="Copy the clinic database (SQLite) to a new file with SQLite's online backup, "
-        "then check the copy. An existing file is never overwritten.",
+        "then check the copy. An existing file is replaced only with --force; the clinic database and "
+        "any database in use never are.",
     )
     backup.add_argument("--database", metavar="URL", help=_DATABASE_HELP)
     backup.add_argument("--out", metavar="FILE", type=Path, required=True, help="backup file to create")
+    backup.add_argument(
+        "--force", action="store_true", help="replace an existing file (an older backup) at --out"
+    )
     backup.set_defaults(handler=run_backup)
 
     restore = subparsers.add_parser(
         "restore",
         help="check a backup file and put it in place of the clinic database",
-        description="Check a backup (integrity, schema revision, row counts) and only then replace the "
-        "clinic database with it. The replaced database is kept beside it under a timestamped name.",
+        description="Check a backup (integrity, RunReady marker, schema revision, tables and columns, row "
+        "counts) and only then replace the clinic database with it. The replaced database is kept "
+        "beside it under a timestamped name.",
     )
     restore.add_argument("file", metavar="FILE", type=Path, help="backup file to restore")
     restore.add_argument("--database", metavar="URL", help=_DATABASE_HELP)
@@ -52,7 +57,7 @@ def run_backup(args: argparse.Namespace) -> int:
     """Back up the database; exit 0 when a checked backup was written, 1 otherwise."""
     url = resolve_database_url(args.database)
     try:
-        info = backup_database(url, args.out)
+        info = backup_database(url, args.out, overwrite=args.force)
     except (BackupNotSupportedError, StorageError) as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -2,18 +2,29 @@
 
 Each sub-command lives in its own module in this package and exposes ``register(subparsers)``, which
 adds its parser and sets ``handler`` to a function ``(args) -> int`` returning the exit code. Exit
-codes: 0 success, 1 a failure the user must act on (e.g. a storage problem), 2 invalid input.
+codes: 0 success, 1 a failure the user must act on (e.g. a storage problem), 2 invalid input, 130
+interrupted.
+
+Whatever a command does not handle itself ends here as one message and exit 1, never a traceback: a
+storage fault that appears mid-command (a lock, a full disk, a read-only drive, a damaged file), an
+unusable database URL, a file that may not be written, and output piped into a program that stopped
+reading (``| head``), which ends quietly. Anything else is a bug: a one-line message asks for a report
+(``RUNREADY_TRACEBACK=1`` shows the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 import clinic_app
+from clinic_app.domain.files import OutputFileError
+from clinic_app.storage.errors import StorageError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "clinic_app.cli.forms_cmd",
@@ -52,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation in a throw-away data folder (database, migrations, demo clinic, "
         "window offscreen, every report, Qt PDF and printing) and exit 0, or 1 naming the failed step",
     )
+    # Benchmarks only (benchmarks/bench_window.py, bench_bundle.py): start once on a demo clinic, print
+    # the phase times, quit. Hidden from --help.
+    parser.add_argument("--start-probe", metavar="DEMO_FILE", help=argparse.SUPPRESS)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         module = importlib.import_module(module_name)
@@ -67,16 +81,61 @@ def main(argv: Sequence[str] | None = None) -> int:
     window_database: str | None = args.window_database
     if args.self_test:
         return _self_test()
+    if args.start_probe:
+        return _start_probe(args.start_probe)
     if handler is None:
         return _start_default(parser, window_database)
     if window_database and getattr(args, "database", window_database) is None:
         # `--database URL overview` means the same as `overview --database URL`.
         args.database = window_database
+    return run_handler(handler, args)
+
+
+def run_handler(handler: Handler, args: argparse.Namespace) -> int:
+    """Run one command's handler and turn what escapes it into a message and an exit code."""
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+    except (StorageError, OutputFileError) as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    except Exception as error:
+        # Imported here: the storage services load SQLAlchemy, which commands like 'forms' never need.
+        from clinic_app.services.clinic import explain_failure
+
+        message = explain_failure(error, getattr(args, "database", None))
+        if message is None and os.environ.get(TRACEBACK_ENV):
+            raise
+        if message is None:
+            first = (str(error).strip().splitlines() or [""])[0][:200]
+            message = (
+                f"Unexpected error ({type(error).__name__}: {first}). This is a bug in RunReady Clinic; "
+                f"please report it (set {TRACEBACK_ENV}=1 to see the details)."
+            )
+        print(message, file=sys.stderr)
+        return 1
+
+
+TRACEBACK_ENV = "RUNREADY_TRACEBACK"
+"""Set to any value to let an unexpected error end with its traceback (for a bug report)."""
+
+
+def _silence_stdout() -> None:
+    """The reader of our output went away (``| head``): drop what is still buffered, without a message.
+
+    Standard output is pointed at the null device so the interpreter's final flush cannot fail again.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _start_default(parser: argparse.ArgumentParser, database: str | None = None) -> int:
@@ -108,8 +167,15 @@ def _self_test() -> int:
     return result
 
 
+def _start_probe(path: str) -> int:
+    """Time one start of the window on a demo clinic (``clinic_app.ui.startprobe``)."""
+    probe = importlib.import_module("clinic_app.ui.startprobe")
+    result: int = probe.run_probe(path)
+    return result
+
+
 def handler_for(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     """Parse ``argv`` with ``parser`` and run the chosen sub-command's handler."""
     args = parser.parse_args(argv)
     handler: Handler = args.handler
-    return handler(args)
+    return run_handler(handler, args)

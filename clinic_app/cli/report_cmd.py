@@ -4,8 +4,11 @@
 (kind, file name, SHA-256, issuer) in the clinic database; ``--from-file`` prints
 a ``runready-visit/1`` file (no database) with the engine's proposal, marked as awaiting the
 clinician. ``--batch DIR`` prints every visit file of a folder into ``--out`` (a folder) on worker
-processes, with progress on stderr. Exit codes: 0 written, 1 a storage or file problem, 2 invalid
-input (bad visit file, bad settings, or a referral asked for a visit that needs none).
+processes, with progress on stderr. Every PDF is written through the safe writer
+(:mod:`clinic_app.services.files`): never over the clinic database or a database in use, over another
+existing file only with ``--force``. Exit codes: 0 written, 1 a storage or file problem (the output
+exists, cannot be written; the database cannot be used; the batch folder is missing), 2 invalid input
+(bad visit file, bad settings, or a referral asked for a visit that needs none).
 """
 
 from __future__ import annotations
@@ -18,11 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from clinic_app.assessment import FormCatalogue, FormSpecError, load_forms
+from clinic_app.cli.textfile import text_file_problem
 from clinic_app.cli.visitinput import read_visit_file
 from clinic_app.readiness.protocol import Protocol, ProtocolError, default_protocol, load_protocol
 from clinic_app.reporting import ReferralNotNeededError, ReportKind, SettingsError
-from clinic_app.services.clinic import open_clinic
-from clinic_app.services.errors import NotFoundError, StorageError
+from clinic_app.services.clinic import explain_failure, open_clinic
+from clinic_app.services.errors import NotFoundError
+from clinic_app.services.files import (
+    OutputFileError,
+    check_output_file,
+    live_database_files,
+    save_output_file,
+)
 from clinic_app.services.records import record_report
 from clinic_app.services.reports import (
     BatchItem,
@@ -65,6 +75,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="where to write the PDF")
     parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing PDF (a database file is never replaced)",
+    )
+    parser.add_argument(
         "--settings",
         type=Path,
         metavar="FILE",
@@ -97,10 +112,15 @@ def _date(text: str) -> dt.date:
 def run(args: argparse.Namespace) -> int:
     """Build the requested report(s) and return the exit code."""
     kind = ReportKind(args.kind)
+    for path, what in ((args.settings, "settings file"), (args.protocol, "protocol file")):
+        problem = text_file_problem(path, what) if path is not None else None
+        if problem is not None:
+            print(f"Cannot use the settings: {problem}", file=sys.stderr)
+            return 2
     try:
         settings = load_report_settings(args.settings, page_size=args.page_size)
         protocol = load_protocol(args.protocol) if args.protocol else default_protocol()
-    except (SettingsError, ProtocolError) as exc:
+    except (SettingsError, ProtocolError, OSError, UnicodeError) as exc:
         print(f"Cannot use the settings: {exc}", file=sys.stderr)
         return 2
     if args.visit:
@@ -112,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if args.batch:
         return _batch(args, kind, settings, forms, protocol)
+    if _refused_output(args) is not None:
+        return 1
     record = read_visit_file(args.from_file, forms, args.today, refusal="no report was made")
     if record is None:
         return 2
@@ -123,34 +145,73 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    return _write(args.out, pdf)
+    return _write(args, pdf)
+
+
+def _refused_output(args: argparse.Namespace) -> str | None:
+    """Print why ``--out`` cannot be written and return the message, before any work is done."""
+    try:
+        check_output_file(args.out, overwrite=args.force, database_url=args.database)
+    except OutputFileError as exc:
+        message = f"{exc}{_FORCE_HINT if getattr(exc, 'exists', False) else ''}"
+        print(message, file=sys.stderr)
+        return message
+    return None
+
+
+_FORCE_HINT = " (--force replaces it)"
 
 
 def _stored(args: argparse.Namespace, kind: ReportKind, settings: ReportSettings) -> int:
-    """Print a stored visit with its recorded decision and keep a report record (SHA-256) of the file."""
-    try:
-        db = open_clinic(args.database)
-    except StorageError as exc:
-        print(f"Cannot open the clinic database: {exc}", file=sys.stderr)
+    """Print a stored visit with its recorded decision and keep a report record (SHA-256) of the file.
+
+    A read-only clinic database still prints (the record then cannot be kept, and the message says
+    so); a storage fault at any point ends with its message, never a traceback.
+    """
+    if _refused_output(args) is not None:
         return 1
     try:
-        pdf = build_stored_report(db, args.visit, kind, settings=settings, printed_on=args.today)
-        written = _write(args.out, pdf)
-        if written == 0:
+        db = open_clinic(args.database, read_only_ok=True)
+    except Exception as error:
+        message = explain_failure(error, args.database)
+        if message is None:
+            raise
+        print(f"Cannot open the clinic database: {message}", file=sys.stderr)
+        return 1
+    try:
+        try:
+            pdf = build_stored_report(db, args.visit, kind, settings=settings, printed_on=args.today)
             issuer = args.clinician or get_visit(db, args.visit).clinician_id
+        except NotFoundError:
+            print(f"No visit with id '{args.visit}' in the clinic database.", file=sys.stderr)
+            return 2
+        except ReferralNotNeededError:
+            print(f"No referral letter: visit {args.visit} needs no referral.", file=sys.stderr)
+            return 2
+        except Exception as error:
+            message = explain_failure(error, args.database)
+            if message is None:
+                raise
+            print(f"Cannot read the visit: {message}", file=sys.stderr)
+            return 1
+        written = _write(args, pdf)
+        if written != 0:
+            return written
+        try:
             record_report(
                 db, args.visit, kind=kind.value, content=pdf, file_name=args.out.name, actor_id=issuer
             )
-        return written
-    except NotFoundError:
-        print(f"No visit with id '{args.visit}' in the clinic database.", file=sys.stderr)
-        return 2
-    except ReferralNotNeededError:
-        print(f"No referral letter: visit {args.visit} needs no referral.", file=sys.stderr)
-        return 2
-    except StorageError as exc:
-        print(f"Cannot read the visit: {exc}", file=sys.stderr)
-        return 1
+        except Exception as error:
+            message = explain_failure(error, args.database)
+            if message is None:
+                raise
+            print(
+                f"The report {args.out} was written, but its record could not be kept in the clinic "
+                f"database: {message}",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
     finally:
         db.dispose()
 
@@ -162,12 +223,28 @@ def _batch(
     forms: FormCatalogue,
     protocol: Protocol,
 ) -> int:
-    """Print every valid visit file of a folder; invalid files are listed and make the exit code 2."""
-    files = sorted(args.batch.glob("*.json"))
+    """Print every valid visit file of a folder; invalid files are listed and make the exit code 2.
+
+    A missing or unreadable folder is an error (exit 1); one bad file never stops the others.
+    """
+    folder: Path = args.batch
+    if not folder.is_dir():
+        print(f"There is no folder {folder}; no report was made.", file=sys.stderr)
+        return 1
+    try:
+        files = sorted(path for path in folder.glob("*.json") if not path.is_dir())
+    except OSError as exc:
+        print(f"Cannot read the folder {folder} ({exc.strerror or exc}); no report was made.",
+              file=sys.stderr)
+        return 1
     items: list[BatchItem] = []
     invalid = 0
     for path in files:
-        record = read_visit_file(path, forms, args.today, refusal="no report was made")
+        try:
+            record = read_visit_file(path, forms, args.today, refusal="no report was made")
+        except (OSError, ValueError, RecursionError, MemoryError) as exc:
+            print(f"{path}: cannot be read ({type(exc).__name__}); no report was made.", file=sys.stderr)
+            record = None
         if record is None:
             invalid += 1
             continue
@@ -178,10 +255,17 @@ def _batch(
 
     try:
         result = build_batch(
-            items, args.out, progress, threading.Event(), settings=settings, printed_on=args.today
+            items,
+            args.out,
+            progress,
+            threading.Event(),
+            settings=settings,
+            printed_on=args.today,
+            overwrite=args.force,
+            protected=live_database_files(args.database),
         )
     except OSError as exc:
-        print(f"Cannot write the reports: {exc}", file=sys.stderr)
+        print(f"Cannot write the reports to {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     for name, reason in result.failed:
         print(f"{name}: {reason}", file=sys.stderr)
@@ -189,13 +273,13 @@ def _batch(
     return 2 if invalid or result.failed else 0
 
 
-def _write(path: Path, pdf: bytes) -> int:
-    """Write the PDF, creating the folder; report the file or the problem."""
+def _write(args: argparse.Namespace, pdf: bytes) -> int:
+    """Write the PDF through the safe writer; report the file or the problem."""
+    path: Path = args.out
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pdf)
-    except OSError as exc:
-        print(f"Cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        save_output_file(path, pdf, overwrite=args.force, database_url=args.database)
+    except OutputFileError as exc:
+        print(f"{exc}{_FORCE_HINT if getattr(exc, 'exists', False) else ''}", file=sys.stderr)
         return 1
     print(f"Wrote {path} ({len(pdf) // 1024} KB)")
     return 0

@@ -7,10 +7,12 @@ pending migrations (after a backup of a SQLite file).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 from clinic_app.assessment import FormCatalogue, load_forms, validate
 from clinic_app.domain.ids import FieldPath
@@ -25,11 +27,20 @@ from clinic_app.storage.database import (
     refresh_search_statistics,
     resolve_database_url,
 )
-from clinic_app.storage.diagnose import Condition, check_database, classify, describe_storage_error, shown_url
+from clinic_app.storage.diagnose import (
+    Condition,
+    StorageProblemError,
+    check_database,
+    classify,
+    describe_storage_error,
+    shown_url,
+)
 from clinic_app.storage.migrate import current_revision, migrate
 
 
-def open_clinic(url: str | None = None, *, setting: str | None = None) -> Database:
+def open_clinic(
+    url: str | None = None, *, setting: str | None = None, read_only_ok: bool = False
+) -> Database:
     """Open the clinic database and bring its schema up to date.
 
     A read-only preflight (:func:`clinic_app.storage.diagnose.check_database`) runs first, so a file
@@ -40,6 +51,9 @@ def open_clinic(url: str | None = None, *, setting: str | None = None) -> Databa
         url: explicit database URL (command-line ``--database``); see
             :func:`clinic_app.storage.database.resolve_database_url` for the fallbacks.
         setting: the URL saved in the app's settings.
+        read_only_ok: the caller only reads (overview, search, printing a stored visit): a SQLite
+            file that cannot be written (read-only file, folder or drive) is then opened read-only
+            instead of refused, provided its schema is current (upgrading it would need writing).
 
     On SQLite the patient search statistics are then gathered when missing or stale
     (:func:`clinic_app.storage.database.refresh_search_statistics`).
@@ -48,15 +62,22 @@ def open_clinic(url: str | None = None, *, setting: str | None = None) -> Databa
         The open, migrated database; call ``dispose()`` when done.
 
     Raises:
-        StorageError: the database cannot be used (newer schema, foreign tables …); nothing changed.
+        StorageError: the database cannot be used (newer schema, foreign tables, unusable URL …);
+            nothing changed.
     """
     resolved = resolve_database_url(url, setting=setting)
     default = default_database_path()
     if resolved.get_backend_name() == "sqlite" and resolved.database == str(default):
         # First start: the per-user data folder is ours to create. Any other missing folder may be
         # a disconnected drive, which the preflight reports instead of creating a stray folder.
-        default.parent.mkdir(parents=True, exist_ok=True)
-    check_database(resolved)
+        with contextlib.suppress(OSError):  # a read-only home: the preflight says so
+            default.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        check_database(resolved)
+    except StorageProblemError as error:
+        if not (read_only_ok and error.condition is Condition.READ_ONLY):
+            raise
+        return _open_read_only(resolved, error)
     db = open_database(resolved)
     try:
         migrate(db.engine)
@@ -65,6 +86,20 @@ def open_clinic(url: str | None = None, *, setting: str | None = None) -> Databa
         raise
     refresh_search_statistics(db.engine)
     return db
+
+
+def _open_read_only(url: Any, refusal: StorageProblemError) -> Database:
+    """Open an existing, current SQLite clinic file that cannot be written, for reading only."""
+    status = check_database(url, for_reading=True)
+    if not status.exists:
+        raise refusal
+    if not status.at_head:
+        raise StorageProblemError(
+            Condition.READ_ONLY,
+            f"{status.shown_url} is read-only and uses an older schema that this version must upgrade "
+            "first. Open it once with write access (or copy it to a writable folder); it was left unchanged.",
+        )
+    return open_database(url, read_only=True)
 
 
 def schema_revision(db: Database) -> str | None:
@@ -83,16 +118,25 @@ def explain_failure(error: BaseException, url: str | None = None) -> str | None:
         return str(error)
     if classify(error) is Condition.UNKNOWN:
         return None
-    return describe_storage_error(error, resolve_database_url(url))
+    try:
+        shown: Any = resolve_database_url(url)
+    except StorageError:
+        shown = url or "the clinic database"
+    return describe_storage_error(error, shown)
 
 
 def database_label(url: str | None = None) -> str:
-    """Return where the clinic's data lives, for the window: a SQLite file, or a URL without password.
+    """Return where the clinic's data lives, for the window: a SQLite file, or a URL with secrets masked.
+
+    Never raises: an unusable URL is shown masked as it was typed (opening it reports the problem).
 
     Args:
         url: as for :func:`open_clinic` (None: the environment, then the default file).
     """
-    return shown_url(resolve_database_url(url))
+    try:
+        return shown_url(resolve_database_url(url))
+    except StorageError:
+        return shown_url(url or "")
 
 
 def new_id(prefix: str) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 
 import platformdirs
 
+from clinic_app.domain.files import OutputFileError, write_file_atomically
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.readiness.decision import (
     ClinicianAction,
@@ -226,9 +227,14 @@ class BatchResult:
 
 
 def _build_one(
-    item: BatchItem, out_dir: Path, settings: ReportSettings, printed_on: dt.date, invariant: bool
+    item: BatchItem,
+    out_dir: Path,
+    settings: ReportSettings,
+    printed_on: dt.date,
+    invariant: bool,
+    write: _BatchWrite,
 ) -> Path:
-    """Build and write one batch item (runs in a worker process or thread)."""
+    """Build and write one batch item (runs in a worker process or thread) through the safe writer."""
     pdf = build_report(
         item.record,
         item.kind,
@@ -238,11 +244,17 @@ def _build_one(
         printed_on=printed_on,
         invariant=invariant,
     )
-    target = out_dir / item.filename
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(pdf)
-    partial.replace(target)
-    return target
+    return write_file_atomically(
+        out_dir / item.filename, pdf, protected=write.protected, overwrite=write.overwrite
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _BatchWrite:
+    """How a batch writes its files (passed to the worker processes): what to refuse, what to replace."""
+
+    protected: tuple[Path, ...]
+    overwrite: bool
 
 
 def build_batch(
@@ -256,6 +268,8 @@ def build_batch(
     printed_on: dt.date | None = None,
     invariant: bool = False,
     processes: bool = True,
+    overwrite: bool = False,
+    protected: Sequence[Path] = (),
 ) -> BatchResult:
     """Build many reports on a pool of workers, reporting progress and honouring ``cancel``.
 
@@ -273,6 +287,9 @@ def build_batch(
         printed_on: the date printed on every report.
         invariant: reproducible output (tests).
         processes: use worker processes (default); threads are lighter for small batches and tests.
+        overwrite: replace PDFs already in ``out_dir`` (otherwise such an item fails, the rest run).
+        protected: database files never written over (the clinic database; see
+            :func:`clinic_app.services.files.live_database_files`).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = settings or load_report_settings()
@@ -285,6 +302,7 @@ def build_batch(
         if processes
         else ThreadPoolExecutor(size, thread_name_prefix="report")
     )
+    write = _BatchWrite(tuple(protected), overwrite)
     pending: dict[Future[Path], BatchItem] = {}
     queue = iter(items)
     done = 0
@@ -294,7 +312,7 @@ def build_batch(
                 item = next(queue, None)
                 if item is None:
                     break
-                pending[pool.submit(_build_one, item, out_dir, settings, printed_on, invariant)] = item
+                pending[pool.submit(_build_one, item, out_dir, settings, printed_on, invariant, write)] = item
             if not pending:
                 break
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -302,7 +320,7 @@ def build_batch(
                 item = pending.pop(future)
                 try:
                     result.written.append(future.result())
-                except ReferralNotNeededError as exc:
+                except (ReferralNotNeededError, OutputFileError) as exc:
                     result.failed.append((item.filename, str(exc)))
                 except Exception as exc:  # one bad visit must not stop the batch
                     result.failed.append((item.filename, f"{type(exc).__name__}: {exc}"))

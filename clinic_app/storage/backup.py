@@ -2,10 +2,12 @@
 
 Backups use SQLite's online backup API, so a consistent copy is taken even while the app is writing;
 the copy is a single self-contained file (rollback journal, not WAL) that passes its integrity check
-before it gets its final name, and an existing file is never overwritten.
+before it gets its final name (through the safe writer, :mod:`clinic_app.domain.files`); an existing
+file is replaced only when asked, and never the live database or a database in use.
 
-A restore first inspects the backup — integrity check, a RunReady schema revision this app knows, row
-counts — and refuses anything doubtful. It then copies the backup next to the live database, checks the
+A restore first inspects the backup — integrity check, a RunReady application id or schema marker, a
+revision this app knows, every table and column that revision has, row counts — and refuses anything
+doubtful. It then copies the backup next to the live database, checks the
 copy, keeps the current database under a timestamped name (a hard link, so it costs no space) and
 swaps the copy in with one atomic rename. A database still open elsewhere is refused rather than
 replaced under a running app.
@@ -28,6 +30,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from clinic_app.domain.files import OutputRefusedError, OutputWriteError, place_file_atomically
 from clinic_app.storage.diagnose import (
     SQLITE_MAGIC,
     Condition,
@@ -39,7 +42,7 @@ from clinic_app.storage.diagnose import (
     sqlite_file,
 )
 from clinic_app.storage.errors import SchemaTooNewError, StorageError
-from clinic_app.storage.migrate import known_revisions
+from clinic_app.storage.migrate import APPLICATION_ID, known_revisions, schema_at
 
 _PG_ADVICE = (
     "{db} is a shared PostgreSQL database. Its backups are made on the server by the clinic's "
@@ -92,20 +95,28 @@ class RestoreResult:
     kept: Path | None
 
 
-def backup_database(url: str | URL, out: Path, *, known: Sequence[str] | None = None) -> BackupInfo:
-    """Copy the SQLite database at ``url`` to the new file ``out`` and check the copy.
+def backup_database(
+    url: str | URL, out: Path, *, known: Sequence[str] | None = None, overwrite: bool = False
+) -> BackupInfo:
+    """Copy the SQLite database at ``url`` to ``out`` and check the copy before it gets its name.
+
+    The copy is made into a temporary file beside ``out``, checked, fsync-ed and then linked (or, with
+    ``overwrite``, renamed) into place through :func:`clinic_app.domain.files.place_file_atomically`:
+    a full disk or a kill leaves no half backup and any earlier file intact. ``out`` may never be the
+    database itself, one of its ``-wal``/``-journal``/``-shm`` files or another database in use.
 
     Args:
         url: the database to back up.
-        out: the backup file to create; it must not exist yet.
+        out: the backup file to create.
         known: revisions this app knows, oldest first (defaults to the shipped migrations).
+        overwrite: replace an existing ordinary file at ``out`` (an older backup).
 
     Returns:
         The check of the finished backup.
 
     Raises:
         BackupNotSupportedError: ``url`` is a PostgreSQL database.
-        StorageProblemError: the source is missing or unusable, ``out`` exists, or writing failed.
+        StorageProblemError: the source is missing or unusable, ``out`` is refused, or writing failed.
     """
     source = _sqlite_source(url)
     if not source.is_file():
@@ -114,36 +125,50 @@ def backup_database(url: str | URL, out: Path, *, known: Sequence[str] | None = 
         )
     _require_sqlite_header(source)
     out = Path(out)
-    if out.exists():
-        raise StorageProblemError(
-            Condition.UNKNOWN, f"{out} already exists; choose a new file name. Nothing was overwritten."
-        )
-    partial = out.with_name(f".{out.name}.partial")
+    checked: list[BackupInfo] = []
+
+    def fill(temporary: Path) -> None:
+        _copy_with_backup_api(source, temporary)
+        try:
+            checked.append(inspect_backup(temporary, known=known, allow_newer=True, check_schema=False))
+        except StorageProblemError as exc:  # name the database, not the temporary copy
+            raise problem(exc.condition, str(source)) from exc
+
     try:
-        _copy_with_backup_api(source, partial)
-        info = inspect_backup(partial, known=known, allow_newer=True)
-        os.link(partial, out)  # fails instead of overwriting if ``out`` appeared meanwhile
-    except FileExistsError as exc:
-        raise StorageProblemError(
-            Condition.UNKNOWN, f"{out} already exists; choose a new file name. Nothing was overwritten."
-        ) from exc
-    except (sqlite3.Error, OSError) as exc:
+        place_file_atomically(out, fill, protected=(source,), overwrite=overwrite)
+    except OutputRefusedError as exc:
+        raise StorageProblemError(Condition.UNKNOWN, f"{exc} Nothing was backed up.") from exc
+    except OutputWriteError as exc:
+        condition = classify(exc.__cause__) if exc.__cause__ is not None else Condition.UNKNOWN
+        raise StorageProblemError(condition, str(exc)) from exc
+    except sqlite3.Error as exc:
         raise problem(classify(exc), str(out), f" ({exc})") from exc
-    finally:
-        partial.unlink(missing_ok=True)
+    info = checked[-1]
     return BackupInfo(out, info.revision, info.row_counts, out.stat().st_size)
 
 
 def inspect_backup(
-    path: Path, *, known: Sequence[str] | None = None, allow_newer: bool = False
+    path: Path,
+    *,
+    known: Sequence[str] | None = None,
+    allow_newer: bool = False,
+    check_schema: bool | None = None,
 ) -> BackupInfo:
     """Check, reading only, that ``path`` is a sound RunReady database this app can open.
+
+    The checks, in order: it starts like a SQLite file; ``PRAGMA integrity_check`` passes; it is a
+    RunReady clinic (its ``application_id`` is RunReady's, or 0 in files made before the id existed,
+    and an ``alembic_version`` row names the revision); the revision is one this app knows; and every
+    table and column that revision's migrations create is there.
 
     Args:
         path: the file to check.
         known: revisions this app knows, oldest first (defaults to the shipped migrations).
         allow_newer: accept a revision this app does not know (a backup of a newer app's database is
             still a good backup; only restoring it here would be wrong).
+        check_schema: compare tables and columns with what the shipped migrations create at the
+            file's revision; default: when ``known`` is the shipped chain (stand-in chains in tests
+            have no migrations to compare with) and the revision is a shipped one.
 
     Returns:
         Its revision and row counts.
@@ -162,6 +187,9 @@ def inspect_backup(
             verdict = [str(row[0]) for row in conn.execute("PRAGMA integrity_check")]
             if verdict != ["ok"]:
                 raise problem(Condition.CORRUPT, str(path), f": {'; '.join(verdict[:3])}")
+            application = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            if application not in (0, APPLICATION_ID):
+                raise problem(Condition.FOREIGN_DATABASE, str(path))
             tables = sorted(
                 str(row[0])
                 for row in conn.execute(
@@ -176,6 +204,10 @@ def inspect_backup(
                 for table in tables
                 if table != "alembic_version"
             }
+            columns = {
+                table: frozenset(str(r[1]) for r in conn.execute(f'PRAGMA table_info("{table}")'))
+                for table in counts
+            }
     except sqlite3.Error as exc:
         raise problem(classify(exc), str(path), f" ({exc})") from exc
     if row is None:
@@ -183,7 +215,28 @@ def inspect_backup(
     revision = str(row[0])
     if revision not in revisions and not allow_newer:
         raise SchemaTooNewError(revision, revisions)
+    if check_schema is None:
+        check_schema = known is None and revision in revisions
+    if check_schema:
+        _require_schema(path, revision, columns)
     return BackupInfo(path, revision, counts, path.stat().st_size)
+
+
+def _require_schema(path: Path, revision: str, found: Mapping[str, frozenset[str]]) -> None:
+    """Refuse a file whose tables or columns differ from what its revision's migrations create."""
+    missing: list[str] = []
+    for table, wanted in sorted(schema_at(revision).items()):
+        if table not in found:
+            missing.append(f"table {table}")
+            continue
+        missing.extend(f"column {table}.{column}" for column in sorted(wanted - found[table]))
+    if missing:
+        shown = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
+        raise StorageProblemError(
+            Condition.FOREIGN_DATABASE,
+            f"{path} claims schema revision {revision} but lacks {shown}; it is not a sound RunReady "
+            "Clinic database. Nothing was changed.",
+        )
 
 
 def restore_database(
@@ -220,7 +273,7 @@ def restore_database(
     kept: Path | None = None
     try:
         _copy_with_backup_api(Path(backup), staged)
-        inspect_backup(staged, known=known)
+        inspect_backup(staged, known=known, check_schema=False)
         if target.exists():
             _require_not_in_use(target)
             kept = _kept_name(target, now or dt.datetime.now(dt.UTC))

@@ -8,7 +8,9 @@ switched off so SQLAlchemy's BEGIN/SAVEPOINT statements are the ones that run.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -18,9 +20,11 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session as Session  # re-exported: services annotate with it
 from sqlalchemy.orm import sessionmaker
+
+from clinic_app.storage.errors import DamagedDatabaseError, DatabaseUrlError
 
 APP_NAME = "RunReady Clinic"
 DATABASE_URL_ENV = "CLINIC_APP_DATABASE_URL"
@@ -93,11 +97,49 @@ def default_database_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DEFAULT_FILE_NAME
 
 
+SUPPORTED_DRIVERS: dict[str, tuple[str, str]] = {
+    "sqlite": ("pysqlite", "sqlite3"),
+    "postgresql": ("psycopg", "psycopg"),
+}
+"""Per backend: the one SQLAlchemy driver the app is built and tested with, and its Python module."""
+SECRET_QUERY_KEYS = ("password", "passwd", "pwd", "secret", "token", "sslpassword", "key")
+"""Query options whose value is masked wherever a URL is shown (any key containing one of these)."""
+_URL_SHAPES = "write it as sqlite:///PATH/clinic.sqlite3 or postgresql://USER@HOST/DATABASE"
+
+
+def is_secret_option(name: str) -> bool:
+    """True when the URL query option ``name`` may carry a secret (its value is never shown)."""
+    lowered = name.lower()
+    return any(word in lowered for word in SECRET_QUERY_KEYS)
+
+
+def masked_url(url: URL) -> str:
+    """Render ``url`` with its password and every secret query option replaced by ``***``."""
+    query = {key: ("***" if is_secret_option(key) else value) for key, value in url.query.items()}
+    return url.set(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
+
+
+_PASSWORD_IN_TEXT = re.compile(r"(://[^/@:?#]*:)[^/@?#]*@")
+_SECRET_IN_TEXT = re.compile(r"([?&;][^=&;#]*(?:pass|pwd|secret|token|key)[^=&;#]*=)[^&;#]*", re.IGNORECASE)
+
+
+def masked_text(text: str) -> str:
+    """Mask what looks like a password or secret option in a URL that could not be parsed."""
+    return _SECRET_IN_TEXT.sub(r"\1***", _PASSWORD_IN_TEXT.sub(r"\1***@", text))
+
+
+def _shown_raw(text: str, limit: int = 120) -> str:
+    """A raw URL for a one-line message: secrets masked, control characters escaped, length capped."""
+    shown = masked_text(text).encode("unicode_escape").decode("ascii")
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 def resolve_database_url(url: str | URL | None = None, *, setting: str | None = None) -> URL:
     """Choose the database URL: explicit argument, then the environment, then the setting, then the default.
 
     A PostgreSQL password is never expected in the saved setting: when the URL has none, it is taken
-    from ``CLINIC_APP_DATABASE_PASSWORD`` (or left to libpq, which reads ``~/.pgpass``).
+    from ``CLINIC_APP_DATABASE_PASSWORD`` (or left to libpq, which reads ``~/.pgpass``). The URL is
+    checked before anything is opened (:func:`check_url`).
 
     Args:
         url: a URL given on the command line or by a test.
@@ -105,18 +147,87 @@ def resolve_database_url(url: str | URL | None = None, *, setting: str | None = 
 
     Returns:
         The URL to open; ``postgresql://`` is mapped to the psycopg 3 driver.
+
+    Raises:
+        DatabaseUrlError: the URL cannot be parsed, names another kind of database or a driver that
+            is not installed, or an in-memory SQLite database (whose data would vanish on quit).
     """
     chosen = url or os.environ.get(DATABASE_URL_ENV) or setting
     if not chosen:
         return URL.create("sqlite", database=str(default_database_path()))
-    parsed = make_url(chosen)
+    parsed = parse_url(chosen)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    check_url(parsed)
     if parsed.get_backend_name() == "postgresql" and parsed.password is None:
         password = os.environ.get(DATABASE_PASSWORD_ENV)
         if password:
             parsed = parsed.set(password=password)
     return parsed
+
+
+def parse_url(text: str | URL) -> URL:
+    """Parse a database URL, turning every parser complaint into one :class:`DatabaseUrlError` line."""
+    if isinstance(text, URL):
+        return text
+    if "\x00" in text:
+        raise DatabaseUrlError(
+            f"The database URL '{_shown_raw(text)}' contains a NUL character; {_URL_SHAPES}."
+        )
+    try:
+        parsed = make_url(text)
+        parsed.get_backend_name()
+        _ = parsed.port  # an unreadable port raises here rather than at connection time
+    except (ArgumentError, ValueError, TypeError) as exc:
+        shown = _shown_raw(text)
+        raise DatabaseUrlError(f"The database URL '{shown}' cannot be read; {_URL_SHAPES}.") from exc
+    return parsed
+
+
+def check_url(url: URL) -> None:
+    """Refuse a URL this app cannot use, with a one-line message naming what is wrong.
+
+    Raises:
+        DatabaseUrlError: unsupported kind of database, unsupported or missing driver, in-memory SQLite,
+            a port out of range.
+    """
+    backend = url.get_backend_name()
+    shown = masked_url(url)
+    if backend not in SUPPORTED_DRIVERS:
+        raise DatabaseUrlError(
+            f"The database URL '{shown}' names a '{backend}' database; RunReady Clinic works with "
+            "SQLite and PostgreSQL only."
+        )
+    driver, module = SUPPORTED_DRIVERS[backend]
+    if url.get_driver_name() != driver:
+        raise DatabaseUrlError(
+            f"The database URL '{shown}' asks for the driver '{url.get_driver_name()}'; RunReady Clinic "
+            f"uses '{driver}' ({backend}+{driver}:// or just {backend}://)."
+        )
+    if importlib.util.find_spec(module) is None:
+        raise DatabaseUrlError(
+            f"The database driver '{module}' for '{shown}' is not installed; reinstall RunReady Clinic."
+        )
+    if backend == "sqlite" and _in_memory(url):
+        raise DatabaseUrlError(
+            f"The database URL '{shown}' is an in-memory database: everything would vanish when the app "
+            "closes. Give a file, e.g. sqlite:///PATH/clinic.sqlite3."
+        )
+    if url.port is not None and not 0 < url.port < 65536:
+        raise DatabaseUrlError(f"The database URL '{shown}' has the port {url.port}; a port is 1 to 65535.")
+
+
+def _in_memory(url: URL) -> bool:
+    """True for every spelling of an in-memory SQLite database."""
+    database = url.database or ""
+    mode = url.query.get("mode")
+    return (
+        database in ("", ":memory:")
+        or database.startswith("file::memory:")
+        or "mode=memory" in database
+        or mode == "memory"
+        or (isinstance(mode, tuple) and "memory" in mode)
+    )
 
 
 def url_for_settings(url: str | URL) -> str:
@@ -126,9 +237,9 @@ def url_for_settings(url: str | URL) -> str:
         url: the URL the user typed, possibly with a password.
 
     Returns:
-        The same URL with the password removed.
+        The same URL with the password (and any secret query option) removed.
     """
-    parsed = make_url(url)
+    parsed = parse_url(url)
     # URL.set(password=None) means "leave unchanged", so the URL is rebuilt without one.
     bare = URL.create(
         parsed.drivername,
@@ -136,23 +247,30 @@ def url_for_settings(url: str | URL) -> str:
         host=parsed.host,
         port=parsed.port,
         database=parsed.database,
-        query=parsed.query,
+        query={key: value for key, value in parsed.query.items() if not is_secret_option(key)},
     )
     return bare.render_as_string(hide_password=False)
 
 
 def open_database(
-    url: str | URL | None = None, *, setting: str | None = None, echo: bool = False
+    url: str | URL | None = None, *, setting: str | None = None, echo: bool = False, read_only: bool = False
 ) -> Database:
     """Create the engine and session factory for the clinic database (no schema changes).
 
     Call :func:`clinic_app.storage.migrate.migrate` next; it creates or upgrades the schema. For a
     SQLite file the parent folder is created when missing.
 
+    Once SQLite reports the file damaged (``SQLITE_CORRUPT``, ``SQLITE_NOTADB``) on any connection of
+    this database, every later writing transaction is refused with :class:`DamagedDatabaseError`, so
+    a damaged file is never written to further; reads may still show what can be read.
+
     Args:
         url: explicit URL (command-line ``--database``, tests); see :func:`resolve_database_url`.
         setting: the URL saved in settings, used when neither ``url`` nor the environment names one.
         echo: log SQL statements (debugging).
+        read_only: open an existing SQLite file read-only (a read-only file, folder or drive): every
+            connection is opened with ``mode=ro``, nothing is created beside the file, and any
+            attempt to write fails with SQLite's "readonly" error.
 
     Returns:
         The open database.
@@ -160,16 +278,18 @@ def open_database(
     resolved = resolve_database_url(url, setting=setting)
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if resolved.get_backend_name() == "sqlite":
-        if resolved.database and resolved.database != ":memory:":
+        health = _Health()
+        if read_only and resolved.database:
+            kwargs["creator"] = _read_only_creator(Path(resolved.database))
+        elif resolved.database:
             Path(resolved.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
         engine = create_engine(resolved, **kwargs)
-        _configure_sqlite(engine)
-        if resolved.database and resolved.database != ":memory:" and not resolved.query.get("mode"):
-            # A file: reads get their own engine, configured read-only once per connection. (An
-            # in-memory database exists only on its engine's connection, so reads share it.)
+        _configure_sqlite(engine, health=health, file_read_only=read_only)
+        if resolved.database and not resolved.query.get("mode"):
+            # Reads get their own engine, configured read-only once per connection.
             read_engine = create_engine(resolved, **kwargs)
-            _configure_sqlite(read_engine, read_only=True)
+            _configure_sqlite(read_engine, read_only=True, health=health, file_read_only=read_only)
             reads = sessionmaker(read_engine, expire_on_commit=False)
             sessions = sessionmaker(engine, expire_on_commit=False)
             return Database(engine, sessions, resolved, reads, read_engine)
@@ -179,6 +299,39 @@ def open_database(
     sessions = sessionmaker(engine, expire_on_commit=False)
     reads = sessionmaker(engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
     return Database(engine=engine, sessions=sessions, url=resolved, reads=reads)
+
+
+def _read_only_creator(path: Path) -> Any:
+    """Return a connection factory opening ``path`` read-only (``mode=ro``).
+
+    When neither the file nor its folder can be written (a read-only drive or folder) and there is no
+    write-ahead log beside it, no other program can be changing it either, and SQLite could not make
+    its shared-memory file there: the file is then opened as immutable.
+    """
+    writable = os.access(path, os.W_OK) or os.access(path.parent, os.W_OK)
+    immutable = not writable and not Path(f"{path}-wal").exists()
+    uri = f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+    return connect
+
+
+class _Health:
+    """Whether SQLite has reported this database damaged (shared by its write and read engines)."""
+
+    __slots__ = ("damaged",)
+
+    def __init__(self) -> None:
+        self.damaged = False
+
+
+_DAMAGE_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+_DAMAGED_MESSAGE = (
+    "The clinic database {db} reported damage earlier, so nothing more is written to it. Close the app, "
+    "keep the file as it is, and restore the most recent backup with the 'restore' command."
+)
 
 
 STATISTICS_INDEX = "ix_patients_search_family"
@@ -247,7 +400,9 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
             time.sleep(0.02)
 
 
-def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
+def _configure_sqlite(
+    engine: Engine, *, read_only: bool = False, health: _Health | None = None, file_read_only: bool = False
+) -> None:
     """Install the per-connection pragmas and explicit BEGIN on a SQLite engine.
 
     Args:
@@ -255,7 +410,17 @@ def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
         read_only: every connection of this engine only reads: ``PRAGMA query_only`` is set once
             when it connects and each checkout from the pool starts a deferred ``BEGIN``. Otherwise the
             :data:`READ_ONLY_OPTION` execution option chooses per transaction.
+        health: where a report of damage is noted; writing transactions are refused once it is.
+        file_read_only: the file is opened read-only; its journal mode is left as it is.
     """
+    health = health or _Health()
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        original = context.original_exception
+        code = getattr(original, "sqlite_errorcode", None)
+        if isinstance(code, int) and (code & 0xFF) in _DAMAGE_CODES:
+            health.damaged = True
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -266,7 +431,8 @@ def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            _use_wal(cursor)
+            if not file_read_only:
+                _use_wal(cursor)
             cursor.execute("PRAGMA synchronous = FULL")
             if read_only:
                 cursor.execute("PRAGMA query_only = 1")
@@ -288,6 +454,8 @@ def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         read_only = bool(connection.get_execution_options().get(READ_ONLY_OPTION))
+        if health.damaged and not read_only:
+            raise DamagedDatabaseError(_DAMAGED_MESSAGE.format(db=connection.engine.url.database))
         state = connection.connection.info
         if state.get(READ_ONLY_OPTION, False) != read_only:
             connection.exec_driver_sql(f"PRAGMA query_only = {int(read_only)}")

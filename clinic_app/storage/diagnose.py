@@ -30,6 +30,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from clinic_app.storage.database import masked_text, masked_url, parse_url
 from clinic_app.storage.errors import SchemaTooNewError, StorageError
 from clinic_app.storage.migrate import known_revisions
 
@@ -93,30 +94,41 @@ class DatabaseStatus:
 
 
 def shown_url(url: str | URL) -> str:
-    """Render ``url`` (or a plain file path) for a message: password hidden, SQLite shown as its file."""
+    """Render ``url`` (or a plain file path) for a message or a log, never with a secret in it.
+
+    SQLite is shown as its file; any other URL with its password and every secret query option
+    masked; a URL that cannot be parsed is masked as text.
+    """
     if isinstance(url, str) and "://" not in url:
         return url
-    parsed = make_url(url)
+    try:
+        parsed = parse_url(url)
+    except StorageError:
+        return masked_text(str(url))
     if parsed.get_backend_name() == "sqlite":
         return str(parsed.database or ":memory:")
-    return parsed.render_as_string(hide_password=True)
+    return masked_url(parsed)
 
 
 def sqlite_file(url: str | URL) -> Path | None:
     """Return the file of a SQLite URL, or None for PostgreSQL and in-memory databases."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     return Path(parsed.database)
 
 
-def check_database(url: str | URL, *, known: Sequence[str] | None = None) -> DatabaseStatus:
+def check_database(
+    url: str | URL, *, known: Sequence[str] | None = None, for_reading: bool = False
+) -> DatabaseStatus:
     """Check, without writing anything, that the database at ``url`` can be opened and written.
 
     Args:
         url: the database URL (SQLite file or PostgreSQL).
         known: the revisions this app knows, oldest first; defaults to the shipped migrations
             (:func:`clinic_app.storage.migrate.known_revisions`).
+        for_reading: only reading is planned (a read-only file or drive is fine; a lock held by a
+            writer is too, a reader in WAL mode never waits for it).
 
     Returns:
         What was found, when the database is usable (possibly after migrations).
@@ -128,7 +140,7 @@ def check_database(url: str | URL, *, known: Sequence[str] | None = None) -> Dat
     revisions = tuple(known_revisions() if known is None else known)
     path = sqlite_file(url)
     if path is not None:
-        return _check_sqlite(path, revisions)
+        return _check_sqlite(path, revisions, for_reading=for_reading)
     if make_url(url).get_backend_name() == "postgresql":
         return _check_postgresql(url, revisions)
     return DatabaseStatus(shown_url(url), make_url(url).get_backend_name(), False, None, False)
@@ -306,7 +318,7 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
 
 
-def _check_sqlite(path: Path, revisions: tuple[str, ...]) -> DatabaseStatus:
+def _check_sqlite(path: Path, revisions: tuple[str, ...], *, for_reading: bool = False) -> DatabaseStatus:
     """Preflight a SQLite file: folder, header, read-only, revision, lock — reading only."""
     folder = path.parent
     if not folder.is_dir():
@@ -324,6 +336,9 @@ def _check_sqlite(path: Path, revisions: tuple[str, ...]) -> DatabaseStatus:
         raise problem(Condition.FOREIGN_DATABASE, str(path))
     if revision is not None and revision not in revisions:
         raise SchemaTooNewError(revision, revisions)
+    if for_reading:
+        at_head = bool(revisions) and revision == revisions[-1]
+        return DatabaseStatus(str(path), "sqlite", revision is not None, revision, at_head, warnings)
     if not _writable(path):
         raise problem(Condition.READ_ONLY, str(path), " (the file)")
     if not _writable(folder):
@@ -382,19 +397,37 @@ def _probe_write_lock(path: Path) -> None:
         raise problem(classify(exc), str(path), _detail(exc)) from exc
 
 
+def postgres_connection_options(url: URL) -> dict[str, object]:
+    """Return the libpq options the app's engine would use for ``url``, for the preflight to use too.
+
+    The URL's query options (``sslmode``, ``host`` for a socket folder, ``connect_timeout``,
+    ``options``, ``target_session_attrs`` …) are passed on as SQLAlchemy's psycopg dialect passes
+    them, so the check connects exactly as the app will; the preflight's own time limit applies only
+    when the URL sets none. A repeated option (several hosts) is joined with commas, as libpq expects.
+    """
+    options: dict[str, object] = {
+        "dbname": url.database or "postgres",
+        "host": url.host,
+        "port": url.port,
+        "user": url.username,
+        "password": url.password,
+    }
+    for key, value in url.query.items():
+        options[key] = ",".join(value) if isinstance(value, tuple) else value
+    options.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+    return {key: value for key, value in options.items() if value is not None}
+
+
 def _check_postgresql(url: str | URL, revisions: tuple[str, ...]) -> DatabaseStatus:
     """Preflight a PostgreSQL database: reachable, login accepted, schema revision known."""
     import psycopg  # imported for PostgreSQL clinics only
 
     parsed = make_url(url)
-    conninfo = psycopg.conninfo.make_conninfo(
-        dbname=parsed.database or "postgres",
-        host=parsed.host,
-        port=parsed.port,
-        user=parsed.username,
-        password=parsed.password,
-        connect_timeout=CONNECT_TIMEOUT_S,
-    )
+    try:
+        conninfo = psycopg.conninfo.make_conninfo(**postgres_connection_options(parsed))
+    except psycopg.Error as exc:
+        detail = f" (an option of the URL is not understood: {_detail(exc)[2:-1]})"
+        raise problem(Condition.UNREACHABLE, url, detail) from exc
     row: tuple[object, ...] | None = None
     try:
         with psycopg.connect(conninfo) as conn:

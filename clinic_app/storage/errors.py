@@ -72,3 +72,14 @@ class SchemaTooNewError(StorageError):
         )
         self.found = found
         self.known = known
+
+
+class DatabaseUrlError(StorageError):
+    """A database URL (argument, environment variable or setting) cannot be used; nothing was opened.
+
+    The message is one line and never contains the password or any other secret of the URL.
+    """
+
+
+class DamagedDatabaseError(StorageError):
+    """The database reported damage earlier in this run; no further writes are attempted on it."""

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, insert, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
 if TYPE_CHECKING:  # Alembic is imported only when a migration runs (about 0.3 s of every start)
     from alembic.config import Config
@@ -26,6 +27,11 @@ if TYPE_CHECKING:  # Alembic is imported only when a migration runs (about 0.3 s
 from clinic_app.storage.errors import SchemaTooNewError, StorageError
 from clinic_app.storage.models import AuditRow
 
+APPLICATION_ID = 0x52524331
+"""SQLite ``PRAGMA application_id`` of a RunReady clinic file (ASCII "RRC1"), set by :func:`migrate`.
+
+Files made before it was introduced carry 0 and are recognised by their schema revision instead.
+"""
 MIGRATION_LOCK_KEY = 0x52554E52
 """PostgreSQL advisory-lock key held while migrating (ASCII "RUNR")."""
 SCRIPT_LOCATION = "clinic_app.storage:migrations"
@@ -163,6 +169,7 @@ def migrate(
     found = check_revision(engine)
     wanted = head_revision() if target == "head" else target
     if found == wanted:
+        _mark_application(engine)
         return MigrationOutcome(found, found)
     copy: Path | None = None
     database = engine.url.database
@@ -202,7 +209,58 @@ def migrate(
                     after={"revision": after, "backup": str(copy) if copy else None},
                 )
             )
+    _mark_application(engine)
     return MigrationOutcome(found, current_revision(engine), copy)
+
+
+def _mark_application(engine: Engine) -> None:
+    """Stamp a SQLite clinic file with :data:`APPLICATION_ID`, once.
+
+    A file that cannot take it now (busy, read-only) keeps 0 and is still recognised by its revision.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    try:
+        with engine.connect() as connection:
+            current = connection.exec_driver_sql("PRAGMA application_id").scalar()
+        if current == APPLICATION_ID:
+            return
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    except (SQLAlchemyError, sqlite3.Error, StorageError):
+        return
+
+
+@functools.cache
+def schema_at(revision: str) -> dict[str, frozenset[str]]:
+    """Return the tables and their columns that a clinic database at ``revision`` has.
+
+    Built once per process by running the shipped migrations up to ``revision`` on an empty
+    temporary file, so the answer is exactly what those migrations create (restore compares a backup
+    against it).
+
+    Raises:
+        StorageError: ``revision`` is not one of the shipped migrations.
+    """
+    if revision not in known_revisions():
+        raise StorageError(f"Schema revision '{revision}' is not one this app ships.")
+    import tempfile
+
+    from sqlalchemy import create_engine
+
+    with tempfile.TemporaryDirectory(prefix="runready-schema-") as folder:
+        engine = create_engine(f"sqlite:///{Path(folder) / 'schema.sqlite3'}")
+        try:
+            migrate(engine, target=revision, backup=False)
+            with engine.connect() as connection:
+                inspector = inspect(connection)
+                return {
+                    table: frozenset(str(column["name"]) for column in inspector.get_columns(table))
+                    for table in inspector.get_table_names()
+                    if table != "alembic_version"
+                }
+        finally:
+            engine.dispose()
 
 
 def snapshot_sqlite(source: Path, destination: Path, *, unique: bool = False) -> Path:

@@ -206,15 +206,16 @@ def test_restore_into_a_new_location_creates_the_database(stand_in_db: Path, tmp
     assert _patients(target) == ["P0", "P1", "P2"]
 
 
-def test_cli_backup_and_restore_round_trip(
-    stand_in_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_cli_backup_and_restore_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``backup --out`` then ``restore`` exit 0 and print the checked row counts and the kept file."""
-    monkeypatch.setattr("clinic_app.storage.backup.known_revisions", lambda: KNOWN)
+    live = tmp_path / "clinic.sqlite3"
+    database = open_database(_url(live))
+    migrate(database.engine)
+    database.dispose()
     out = tmp_path / "nightly.sqlite3"
-    assert main(["backup", "--database", _url(stand_in_db), "--out", str(out)]) == 0
-    assert "patient 3" in capsys.readouterr().out
-    assert main(["restore", str(out), "--database", _url(stand_in_db)]) == 0
+    assert main(["backup", "--database", _url(live), "--out", str(out)]) == 0
+    assert "patients 0" in capsys.readouterr().out
+    assert main(["restore", str(out), "--database", _url(live)]) == 0
     printed = capsys.readouterr().out
     assert "integrity ok" in printed and "kept as" in printed
 

@@ -17,14 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from clinic_app.assessment.crossfield import RULES
-from clinic_app.assessment.formtypes import MISSING_REASON as MISSING_REASON  # re-exported: part of this API
-from clinic_app.assessment.formtypes import (
-    ChoiceSpec,
-    FieldKind,
-    FieldSpec,
-    FormCatalogue,
-    FormSpec,
-)
+from clinic_app.assessment.formtypes import MISSING_REASON as MISSING_REASON
+from clinic_app.assessment.formtypes import ChoiceSpec as ChoiceSpec
+from clinic_app.assessment.formtypes import FieldKind as FieldKind
+from clinic_app.assessment.formtypes import FieldSpec as FieldSpec
+from clinic_app.assessment.formtypes import FormCatalogue as FormCatalogue
+from clinic_app.assessment.formtypes import FormSpec as FormSpec
 from clinic_app.assessment.layout import parse_layouts
 from clinic_app.assessment.tomlkeys import FormSpecError as FormSpecError  # re-exported: part of this API
 from clinic_app.assessment.tomlkeys import flag, no_unknown_keys, number, text, unit_ranges

@@ -359,8 +359,8 @@ def _parse_plan(raw: Mapping[str, Any]) -> PlanSettings:
         conservative_extra_sessions=extra,
         max_weekly_increase=limit,
     )
-    for conservative, name in ((False, "stages"), (True, "conservative")):
-        rise = steepest_rise(weekly_running_minutes(ladder(settings, conservative=conservative), per_week))
+    for gentle, name in ((False, "stages"), (True, "conservative")):
+        rise = steepest_rise(weekly_running_minutes(ladder(settings, conservative=gentle), per_week))
         if breaks_limit(rise, limit) and rise is not None:
             raise ProtocolError(where, name, f"week {rise.week} raises running minutes by "
                                 f"{(rise.factor - 1) * 100:.0f} %, more than max_weekly_increase "

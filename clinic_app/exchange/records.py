@@ -295,7 +295,31 @@ def _results(where: _Where, results: Any) -> None:
     if not isinstance(results, list):
         raise where.fail("results", "is not a list")
     seen: set[str] = set()
+    match = _PATH.fullmatch
     for item in results:
+        # The common case in one pass without calls (a visit holds over a hundred values); anything
+        # unusual goes through the full checks below, which name the problem.
+        if type(item) is dict and item.keys() == _RESULT:
+            path, value, unit, method = item["path"], item["value"], item["unit"], item["method"]
+            kind = type(value)
+            if (
+                type(path) is str
+                and len(path) <= 140
+                and path not in seen
+                and match(path)
+                and type(unit) is str
+                and len(unit) <= 40
+                and type(method) is str
+                and len(method) <= 60
+                and (
+                    kind is bool
+                    or (kind is int and -_MAX_INT <= value <= _MAX_INT)
+                    or (kind is float and math.isfinite(value))
+                    or (kind is str and len(value) <= _MAX_TEXT)
+                )
+            ):
+                seen.add(path)
+                continue
         _keys(where, item, _RESULT, "a result")
         path = item["path"]
         if not isinstance(path, str) or len(path) > 140 or not _PATH.fullmatch(path):

@@ -542,7 +542,7 @@ def insert_visits(session: Session, visits: Sequence[Mapping[str, Any]], keys: d
             v["id"],
             field_path,
             side,
-            json_text(item["value"]),
+            _json(item["value"]),
             _number(item["value"]),
             item["unit"],
             item["method"],
@@ -576,6 +576,18 @@ def _split(path: str) -> tuple[str, str]:
         head, _, side = path.rpartition(".")
         return head, side
     return path, ""
+
+
+def _json(value: Any) -> str | None:
+    """The JSON text of a value, numbers and yes/no without the encoder (what it writes for them)."""
+    kind = type(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        return float.__repr__(value)
+    return json_text(value)
 
 
 def _number(value: Any) -> float | None:

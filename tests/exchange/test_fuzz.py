@@ -93,7 +93,9 @@ def hostile(draw: st.DrawFn, source: Path, folder: Path) -> Path:
         return write_parts(target, manifest, entries, honest=False)
     if kind == "entry":
         name = draw(
-            st.text(st.characters(codec="ascii"), min_size=1, max_size=20).filter(lambda n: n.strip("/."))
+            st.text(st.characters(codec="ascii"), min_size=1, max_size=20).filter(
+                lambda n: "\x00" not in n and n.strip("/.")
+            )
         )
         manifest_entries = dict(manifest["entries"])
         with zipfile.ZipFile(target, "w") as archive:

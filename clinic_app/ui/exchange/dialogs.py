@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +131,7 @@ class ExportDialog(QDialog):
                 self.status.setText("Research CSV files are pseudonymous and not encrypted.")
                 return
         common: dict[str, Any] = {"progress": self._report, "cancelled": self._cancel.is_set}
-        op: functools.partial[object]
+        op: Callable[[], object]
         if kind == "csv":
             op = functools.partial(exchange_formats.export_research, self._ctx.db, Path(text), **common)
         else:

@@ -98,12 +98,16 @@ def _when(raw: Any, where: str, needs: tuple[Requirement, ...],
         raise ProtocolError(where, "when", "must be a table: field path → choice id → needs")
     out: dict[str, dict[str, tuple[Requirement, ...]]] = {}
     for path, cases in raw.items():
-        if not any(r.path == path and not r.values for r in needs):
-            raise ProtocolError(where, "when", f"'{path}' must itself be listed in 'needs'")
         if not isinstance(cases, Mapping) or not cases:
             raise ProtocolError(where, "when", f"'{path}' must map choice ids to lists of needs")
         out[path] = {str(choice): _items(items, where, f"when.{path}.{choice}", inputs)
                      for choice, items in cases.items()}
+    # A case's field must itself be needed: in 'needs', or by another case (exam performed → system).
+    needed = {r.path for r in needs} | {r.path for cases in out.values() for extra in cases.values()
+                                        for r in extra}
+    for path in out:
+        if path not in needed:
+            raise ProtocolError(where, "when", f"'{path}' must itself be needed ('needs' or another case)")
     return out
 
 
@@ -204,7 +208,8 @@ def describe_minimum(minimum: Minimum, protocol: Protocol) -> str:
         parts.append(_sided_words(needs, protocol))
     for path, cases in minimum.when.items():
         for choice, extra in cases.items():
-            parts.append(f"With {protocol.value_label(path, choice)}: {_sided_words(list(extra), protocol)}")
+            condition = f"If {protocol.label(path)} is {protocol.value_label(path, choice)}"
+            parts.append(f"{condition}: {_sided_words(list(extra), protocol)}")
     if minimum.one_of:
         alternatives = _alternatives(minimum, protocol)
         parts.append(alternatives[0].upper() + alternatives[1:] if parts else alternatives)

@@ -59,6 +59,9 @@ def test_o1_declined_exam_is_a_missing_gate() -> None:
     (gap,) = [g for g in decision.not_assessed if g.rule_id == "O1"]
     assert decision.status is Status.INCOMPLETE
     assert gap.needs == ("Prolapse examination: Performed (recorded: Declined by the patient)",)
+    declined = assess_with({"prolapse.exam_state": "declined", "prolapse.system": None})
+    (gap,) = [g for g in declined.not_assessed if g.rule_id == "O1"]
+    assert gap.missing == ("prolapse.exam_state",)  # no staging system is asked of a declined exam
 
 
 def test_o1_popq_needs_its_points_and_baden_walker_its_grades() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import clinic_app
+from clinic_app.domain.files import OutputRefusedError, place_file_atomically
 from clinic_app.exchange import crypto
 from clinic_app.exchange.archive import RECORD_ENTRIES, BundleReader, BundleWriter, open_bundle
 from clinic_app.exchange.errors import BundleError, ExchangeCancelled
@@ -27,6 +27,7 @@ from clinic_app.exchange.plan import ImportPlan, Resolution
 from clinic_app.readiness.protocol import default_protocol
 from clinic_app.services.changes import Changes
 from clinic_app.services.exchange_import import Analysis, analyse, write_import
+from clinic_app.services.files import live_database_files
 from clinic_app.services.session import SignedIn
 from clinic_app.storage import exchange as store
 from clinic_app.storage.database import Database
@@ -83,35 +84,23 @@ class Ticker:
             yield record
 
 
-class OutputRefused(Exception):  # noqa: N818 (the refusal is the message, not a fault)
-    """The export target may not be written (the clinic database, or an existing file)."""
+OutputRefused = OutputRefusedError
+"""The export target may not be written (the clinic database, or an existing file)."""
 
 
 def place_file(db: Database, out: Path, fill: Callable[[Path], None], *, overwrite: bool) -> None:
     """Let ``fill`` write a temporary file beside ``out``, then rename it into place in one step.
 
-    Refuses the clinic database and its companion files, and an existing file unless ``overwrite``.
-    A failure or a cancellation removes the temporary file and leaves any earlier file as it was.
+    The shared safe writer (:func:`clinic_app.domain.files.place_file_atomically`): it refuses the
+    clinic database and its companion files, and an existing file unless ``overwrite``; a failure or
+    a cancellation inside ``fill`` leaves no temporary file and any earlier file as it was.
     """
-    target = out.expanduser().resolve()
-    database = db.url.database if db.url.get_backend_name() == "sqlite" else None
-    if database:
-        live = Path(database).expanduser().resolve()
-        if target in {live, *(live.with_name(live.name + s) for s in ("-wal", "-shm", "-journal"))}:
-            raise OutputRefused(f"{out} is the clinic database; choose another file for the export.")
-    if target.exists() and not overwrite:
-        raise OutputRefused(f"{out} already exists; choose another name or allow replacing it.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=".export-", suffix=".part", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        fill(temporary)
-        with temporary.open("rb+") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    place_file_atomically(
+        out,
+        fill,
+        protected=live_database_files(db.url.render_as_string(hide_password=False)),
+        overwrite=overwrite,
+    )
 
 
 def export_bundle(

@@ -62,7 +62,7 @@ def export_research(
     """
     target = folder.expanduser().resolve()
     if target.exists() and (not overwrite or not target.is_dir()):
-        raise OutputRefused(f"{folder} already exists; choose a new folder for the research files.")
+        raise OutputRefused(target, f"{folder} already exists; choose a new folder for the research files.")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".research-", dir=target.parent))
     try:

@@ -43,3 +43,34 @@ def test_demo_round_trip_is_lossless(demo: Database, empty: Database, tmp_path: 
     for name in RECORD_ENTRIES:
         assert a[name] == b[name], name
     assert a == b
+
+
+def test_export_never_writes_over_the_clinic_database(demo: Database, tmp_path: Path) -> None:
+    """The live database (or an existing file without overwrite) is refused and left as it was."""
+    import pytest
+
+    database = Path(str(demo.url.database))
+    before = database.read_bytes()
+    with pytest.raises(exchange.OutputRefused):
+        exchange.export_bundle(demo, database, overwrite=True)
+    assert database.read_bytes() == before
+    existing = tmp_path / "old.rrbundle"
+    existing.write_bytes(b"old")
+    with pytest.raises(exchange.OutputRefused):
+        exchange.export_bundle(demo, existing)
+    assert (
+        existing.read_bytes() == b"old"
+        and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    )
+
+
+def test_cancelled_export_leaves_nothing(demo: Database, tmp_path: Path) -> None:
+    """Cancelling mid-export raises and leaves no file and no temporary file."""
+    import pytest
+
+    from clinic_app.exchange.errors import ExchangeCancelled
+
+    out = tmp_path / "x.rrbundle"
+    with pytest.raises(ExchangeCancelled):
+        exchange.export_bundle(demo, out, cancelled=lambda: True)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("demo.sqlite3")] == []

@@ -173,16 +173,21 @@ def _visit(w: _Writer, visit: Mapping[str, Any], catalogue: FormCatalogue) -> No
     if visit["amends"] and visit["status"] == "signed":
         status = "amended"
     sided: dict[str, dict[str, tuple[str, float]]] = {}
+    hosts = _symptom_hosts(visit["results"], catalogue)
+    carried = {id(symptom) for symptom in hosts.values()}
     for n, result in enumerate(visit["results"], start=1):
         path = result["path"]
         parts = path.split(".")
         side = parts[2] if len(parts) == 3 else ""
         spec = catalogue.field_by_path(path)
-        if spec is None or side == "missing_reason":
+        if spec is None or side == "missing_reason" or id(result) in carried:
             continue
         obs = _observation(
             f"{encounter_id}-{n}", spec, side, result, status, patient, encounter, visit["visit_date"]
         )
+        symptom = hosts.get(path)
+        if symptom is not None:
+            obs["component"] = [_symptom_component(symptom, catalogue)]
         url = w.add(obs)
         value = result["value"]
         if side and spec.kind.numeric and isinstance(value, int | float) and not isinstance(value, bool):
@@ -246,6 +251,38 @@ def _visit(w: _Writer, visit: Mapping[str, Any], catalogue: FormCatalogue) -> No
                 "content": [{"attachment": {"contentType": "application/pdf", "title": r["file_name"]}}],
             }
         )
+
+
+def _symptom_hosts(results: list[dict[str, Any]], catalogue: FormCatalogue) -> dict[str, dict[str, Any]]:
+    """Map the measurement a task's provoked symptoms belong to (``l1_dose``) to its symptoms result.
+
+    A form names a task's symptom field ``<task>_symptoms``; the symptoms travel as a component of
+    the task's first recorded measurement in form order (kept as their own Observation otherwise).
+    """
+    present = {r["path"]: r for r in results}
+    out: dict[str, dict[str, Any]] = {}
+    for path, result in present.items():
+        spec = catalogue.field_by_path(path)
+        if spec is None or not spec.id.endswith("_symptoms") or path.count(".") != 1:
+            continue
+        form = catalogue.form(spec.form_id)
+        prefix = spec.id[: -len("symptoms")]
+        for other in form.fields if form else ():
+            if other.id != spec.id and other.id.startswith(prefix) and other.path in present:
+                out[other.path] = result
+                break
+    return out
+
+
+def _symptom_component(symptom: Mapping[str, Any], catalogue: FormCatalogue) -> dict[str, Any]:
+    spec = catalogue.field_by_path(symptom["path"])
+    values = symptom["value"] if isinstance(symptom["value"], list) else [symptom["value"]]
+    return {
+        "code": {"coding": [{"system": FIELDS, "code": symptom["path"]}], "text": spec.label if spec else ""},
+        "valueCodeableConcept": {
+            "coding": [{"system": CHOICES, "code": f"{symptom['path']}:{v}"} for v in values]
+        },
+    }
 
 
 def _observation(

@@ -28,6 +28,8 @@ def test_demo_fhir_bundle_validates_as_r4b(demo: Database, tmp_path: Path) -> No
     assert kinds["CodeSystem"] == 2 and kinds["ClinicalImpression"] >= 1
     observations = [e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "Observation"]
     assert any("derivedFrom" in o for o in observations)
+    components = [c["code"]["coding"][0]["code"] for o in observations for c in o.get("component", [])]
+    assert any(code.endswith("_symptoms") for code in components)
     assert any(o.get("bodySite", {}).get("text") == "left" for o in observations)
     assert all(
         o["valueQuantity"]["system"] == "http://unitsofmeasure.org"

@@ -183,3 +183,19 @@ def test_patient_matched_by_name_and_birth(demo: Database, bundle: Path, tmp_pat
     match = next(m for m in plan.matches if m.bundle_id == "P-ELSEWHERE")
     assert match.local_id in renamed and match.how == "name and date of birth"
     assert not plan.patients_added
+
+
+def test_a_failure_while_writing_rolls_back_everything(
+    empty: Database, demo: Database, bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the last write (the audit trail) fails, the patients and visits written before it are gone too."""
+    user = demo_user(demo)
+    before = counts(empty)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise BundleError("audit.jsonl changed while importing", problem="checksum")
+
+    monkeypatch.setattr(store, "insert_audit", broken)
+    with pytest.raises(BundleError):
+        exchange.import_bundle(empty, bundle, user)
+    assert counts(empty) == before

@@ -107,8 +107,9 @@ def _change(path: str, label: str, before: float, now: float, limit: float, high
     if abs(diff) >= limit:
         verdict = IMPROVED if (diff > 0) == higher_is_better else WORSE
     suffix = f" {unit}" if unit else ""
-    return MeasureChange(path, label, f"{before:g}{suffix}", f"{now:g}{suffix}", f"{diff:+.1f}{suffix}",
-                         verdict, note)
+    # Values are shown to one decimal at most: a computed LSI of 85.9504 % reads as 86 %.
+    return MeasureChange(path, label, f"{round(before, 1):g}{suffix}", f"{round(now, 1):g}{suffix}",
+                         f"{diff:+.1f}{suffix}", verdict, note)
 
 
 def _iciq(results: Results) -> float | None:

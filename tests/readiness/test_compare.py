@@ -88,3 +88,16 @@ def test_compare_visits_includes_weeks_and_needs_a_previous_visit() -> None:
     changes = compare_visits(record_of(doc), PROTOCOL)
     weeks = next(c for c in changes if c.path == "weeks_postpartum")
     assert (weeks.previous, weeks.current, weeks.change) == ("12.0 weeks", "16.0 weeks", "+4.0 weeks")
+
+
+def test_a_computed_lsi_is_shown_to_one_decimal_at_most() -> None:
+    """A hop LSI of 104 ÷ 121 is shown as 86 %, not 85.9504 %, in the follow-up table."""
+    from clinic_app.domain.model import Results
+    from clinic_app.readiness.compare import compare_results
+    from clinic_app.readiness.protocol import default_protocol
+
+    before = Results({"hop.single_hop.left": 104, "hop.single_hop.right": 121})  # type: ignore[dict-item]
+    now = Results({"hop.single_hop.left": 122, "hop.single_hop.right": 127})  # type: ignore[dict-item]
+    changes = compare_results(before, now, default_protocol())
+    (change,) = [c for c in changes if c.path == "hop.single_hop.lsi"]
+    assert (change.previous, change.current) == ("86 %", "96.1 %")

@@ -15,6 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 SIZE = (1280, 800)
 
@@ -171,6 +172,13 @@ def take(out: Path, scale: float) -> list[Path]:
     signin.resize(520, 380)
     dialog_shot("46-sign-in-dialog", signin)
 
+    preview_shots(window, ctx, summary, shot)
+    settings_shots(window, ctx, shot)
+
+    from clinic_app.ui.session.shots import runner_shots  # the test runner (its own module)
+
+    runner_shots(window, summary, shot)
+
     # Lock screen
     window.lock()
     shot("50-locked")
@@ -183,6 +191,48 @@ def take(out: Path, scale: float) -> list[Path]:
     db.dispose()
     app.setFont(base_font)
     return written
+
+
+def preview_shots(window: Any, ctx: Any, summary: Any, shot: Callable[..., None]) -> None:
+    """The report preview (a signed summary, a draft with its warning), its print and batch dialogs."""
+    from PySide6.QtTest import QTest
+
+    from clinic_app.ui.reports.batch import ReportBatchDialog
+    from clinic_app.ui.reports.preview import ReportPreviewDialog
+
+    signed = next(o for o in summary.outcomes if o.signed)
+    draft = next(o for o in summary.outcomes if not o.signed)
+    for name, visit_id, kind in (
+        ("60-preview-clinician-summary-signed", signed.visit_id, "clinician"),
+        ("61-preview-patient-report-draft", draft.visit_id, "patient"),
+    ):
+        dialog = ReportPreviewDialog(window, ctx, visit_id, kind)
+        dialog.resize(1100, 760)
+        dialog.show()
+        dialog.start()
+        QTest.qWait(600)  # Qt PDF paints its pages on threads of its own
+        shot(name, dialog)
+        dialog.done(0)
+    batch = ReportBatchDialog(window, ctx)
+    batch.show()
+    shot("62-preview-batch-dialog", batch)
+    batch.done(0)
+
+
+def settings_shots(window: Any, ctx: Any, shot: Callable[..., None]) -> None:
+    """Every page of Preferences, and refused values shown at their fields."""
+    from clinic_app.ui.preferences.dialog import PreferencesDialog
+
+    dialog = PreferencesDialog(window, ctx)
+    dialog.show()
+    for index, name in enumerate(("clinic", "reports-and-visits", "database", "clinicians")):
+        dialog.tabs.setCurrentIndex(index)
+        shot(f"70-settings-{index + 1}-{name}", dialog)
+    dialog.fields.set_text("clinic_phone", "ring the bell")
+    dialog.fields.set_text("ui_scale", "300 %")
+    dialog.save()
+    shot("75-settings-refused-values", dialog)
+    dialog.done(0)
 
 
 def main(argv: list[str] | None = None) -> int:

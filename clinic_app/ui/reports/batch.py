@@ -105,7 +105,7 @@ class ReportBatchDialog(QDialog):
 
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Progress")
-        self.progress.setFormat("%v of %m reports")
+        self.progress.setFormat("Not started")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.status = QLabel(
@@ -191,6 +191,7 @@ class ReportBatchDialog(QDialog):
             return
         self.progress.setRange(0, total)
         self.progress.setValue(0)
+        self.progress.setFormat("%v of %m reports")
         self.status.setText(f"Building {total} report(s)…")
         processes = self.processes if self.processes is not None else total >= PROCESSES_FROM
         db_path = self.ctx.db.sqlite_path

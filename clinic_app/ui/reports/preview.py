@@ -129,7 +129,7 @@ class ReportPreviewDialog(QDialog):
         self.save_action = self._action("Save &as PDF…", QKeySequence.StandardKey.SaveAs, self.save_report_as)
         self.toolbar.addSeparator()
         self.previous_action = self._action(
-            "◀ Previous page", QKeySequence.StandardKey.MoveToPreviousPage, self.previous_page
+            "◀ Previous", QKeySequence.StandardKey.MoveToPreviousPage, self.previous_page
         )
         self.page_box = QSpinBox(self)
         self.page_box.setAccessibleName("Page")
@@ -140,7 +140,7 @@ class ReportPreviewDialog(QDialog):
         self.pages_label = QLabel(" of 1 ", self)
         self.toolbar.addWidget(self.pages_label)
         self.next_action = self._action(
-            "Next page ▶", QKeySequence.StandardKey.MoveToNextPage, self.next_page
+            "Next ▶", QKeySequence.StandardKey.MoveToNextPage, self.next_page
         )
         self.toolbar.addSeparator()
         self.zoom_out_action = self._action("Zoom −", QKeySequence.StandardKey.ZoomOut, self.zoom_out)

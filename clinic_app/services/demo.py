@@ -139,6 +139,19 @@ def build_demo(db: Database, spec: dict[str, Any] | None = None) -> DemoSummary:
             actor_id=spec["clinicians"][0]["id"],
             today=today,
         )
+        for earlier in person.get("earlier_deliveries", []):
+            patients.add_delivery(
+                db,
+                person["id"],
+                Delivery(
+                    dt.date.fromisoformat(earlier["date"]),
+                    DeliveryMode(earlier["mode"]),
+                    PerinealTrauma(earlier["perineal_trauma"]),
+                    int(earlier["parity"]),
+                ),
+                actor_id=spec["clinicians"][0]["id"],
+                today=today,
+            )
         name = f"{person['given_names']} {person['family_name']}"
         for entry in person.get("visits", []):
             outcomes.extend(_visit(db, person["id"], name, entry, base, today, password))

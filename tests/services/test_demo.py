@@ -14,7 +14,7 @@ from clinic_app.domain.model import Clinician, Delivery, Patient, Visit
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.readiness.decision import Status
 from clinic_app.readiness.engine import assess
-from clinic_app.services import decisions, patients, records
+from clinic_app.services import decisions, patients, records, visits
 from clinic_app.services.clinic import open_clinic
 from clinic_app.services.demo import DemoSummary, baseline_results, build_demo, is_demo, load_demo_spec
 from clinic_app.services.errors import StorageError
@@ -134,3 +134,14 @@ def test_baseline_passes_every_gate() -> None:
         ),
     )
     assert assess(record).status is Status.READY
+
+
+def test_second_pregnancy_visits_stay_with_their_birth(demo: tuple[Database, DemoSummary]) -> None:
+    """Ploy Wongsakul's 2026 visits follow her second birth and never list her 2023–24 visits."""
+    db, _ = demo
+    latest = visits.load_visit_record(db, "V-0006-4")
+    assert latest.delivery.delivery_date == dt.date(2026, 5, 18) and latest.delivery.parity == 2
+    assert [v.id for v in latest.previous] == ["V-0006-3"]
+    first = visits.load_visit_record(db, "V-0006-2")
+    assert first.delivery.delivery_date == dt.date(2023, 9, 4)
+    assert [v.id for v in first.previous] == ["V-0006-1"]

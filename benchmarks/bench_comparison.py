@@ -8,7 +8,6 @@ chart). Baseline in the same run: the same steps for a visit with no earlier vis
 so the figure is read against what this machine does for an empty view.
 """
 
-# ruff: noqa: E402
 from __future__ import annotations
 
 import datetime as dt

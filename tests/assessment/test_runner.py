@@ -83,7 +83,7 @@ def test_a_path_naming_no_field_is_refused(raw: dict[str, Any], forms: FormCatal
         parse_runner(_broken(raw, "l1_walk", time="load_impact.l1_walked"), forms)
 
 
-def test_a_time_into_a_field_without_a_time_unit_is_refused(raw: dict[str, Any], forms: FormCatalogue) -> None:
+def test_a_time_into_a_field_without_time_unit_is_refused(raw: dict[str, Any], forms: FormCatalogue) -> None:
     """A timer cannot write into reps (or a field in cm): its field must be in s or min."""
     with pytest.raises(RunnerSpecError, match="number field in s or min"):
         parse_runner(_broken(raw, "l2_balance", time="load_impact.l3_dose"), forms)

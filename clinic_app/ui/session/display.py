@@ -11,7 +11,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-READOUT_SCALE = 7.0
+READOUT_SCALE = 4.0
 """Smallest read-out digits relative to the body text; they grow to fill the space they are given."""
 
 CHECKED_STYLE = (
@@ -54,7 +54,10 @@ class Readout(QWidget):
         self.value = QLabel("0", self)
         self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.value.setFont(scaled_font(self, READOUT_SCALE, bold=True))
-        self.value.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        # The digits fill whatever space the layout gives (see _fit); their size never asks for more,
+        # or a bigger font would widen the window, which would grow the font again.
+        self.value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.value.setMinimumHeight(self.fontMetrics().height() * 4)
         self.note = QLabel("", self)
         self.note.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.note.setFont(scaled_font(self, 1.2))

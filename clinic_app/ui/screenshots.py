@@ -179,10 +179,6 @@ def take(out: Path, scale: float) -> list[Path]:
 
     runner_shots(window, summary, shot)
 
-    from clinic_app.ui.session.shots import runner_shots  # the test runner (its own module)
-
-    runner_shots(window, summary, shot)
-
     # Lock screen
     window.lock()
     shot("50-locked")

@@ -179,6 +179,10 @@ def take(out: Path, scale: float) -> list[Path]:
 
     runner_shots(window, summary, shot)
 
+    from clinic_app.ui.visit.comparison import comparison_shots  # the follow-up comparison
+
+    comparison_shots(window, ctx, shot)
+
     # Lock screen
     window.lock()
     shot("50-locked")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
+from PySide6.QtCharts import QChart, QChartView, QLegend, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -37,7 +37,7 @@ MARKERS = (
     QScatterSeries.MarkerShape.MarkerShapeRotatedRectangle,
 )
 LINE_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
-VERDICT_MARKS = {"improved": "▲ improved", "worse": "▼ worse", "no real change": "＝ no real change"}
+VERDICT_MARKS = {"improved": "▲ improved", "worse": "▼ worse", "no real change": "= no real change"}
 """A symbol beside the words, so the verdict never rests on colour."""
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -92,6 +92,7 @@ def chart_view(spec: TrendChart, parent: QWidget) -> QChartView:
     chart = QChart()
     chart.setTitle(f"{spec.title} ({spec.unit})" if spec.unit and spec.unit not in spec.title else spec.title)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.legend().setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)  # shapes, not colour only
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     x_axis, y_axis = QValueAxis(), QValueAxis()
     x_axis.setTitleText("weeks postpartum")
@@ -126,6 +127,7 @@ def chart_view(spec: TrendChart, parent: QWidget) -> QChartView:
     low, high = min(ys), max(ys)
     pad = (high - low) * 0.15 or max(abs(high) * 0.1, 1.0)
     y_axis.setRange(max(0.0, low - pad) if low >= 0 else low - pad, high + pad)
+    y_axis.applyNiceNumbers()
     if spec.threshold is not None:
         limit = QLineSeries()
         limit.setName(f"threshold {spec.threshold.label}")
@@ -137,7 +139,7 @@ def chart_view(spec: TrendChart, parent: QWidget) -> QChartView:
         limit.attachAxis(y_axis)
     view = QChartView(chart, parent)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumSize(380, 280)
+    view.setMinimumSize(460, 320)
     return view
 
 
@@ -214,3 +216,12 @@ def open_comparison(window: QWidget, ctx: Any, visit_id: str) -> ComparisonDialo
     dialog = ComparisonDialog(load_followup(ctx.db, visit_id), window)
     dialog.show()
     return dialog
+
+
+def comparison_shots(window: QWidget, ctx: Any, shot: Any) -> None:
+    """Screenshots: a follow-up with earlier visits, and one after a second birth with the earlier apart."""
+    shots = (("80-comparison-followup", "V-0002-3"), ("81-comparison-second-pregnancy", "V-0006-4"))
+    for name, visit_id in shots:
+        dialog = open_comparison(window, ctx, visit_id)
+        shot(name, dialog)
+        dialog.done(0)

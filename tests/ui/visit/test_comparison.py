@@ -26,7 +26,7 @@ def test_view_shows_verdicts_charts_and_the_earlier_pregnancy(qtbot: Any, ctx: A
     view.show()
     qtbot.waitExposed(view)
     verdicts = {view.model.index(r, 4).data() for r in range(view.model.rowCount())}
-    assert "▲ improved" in verdicts and "＝ no real change" in verdicts
+    assert "▲ improved" in verdicts and "= no real change" in verdicts
     assert view.charts
     for chart_view in view.charts:
         series = chart_view.chart().series()

@@ -18,7 +18,6 @@ import functools
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from clinic_app.assessment.runner import (
     RunnerPlan,
@@ -33,17 +32,12 @@ from clinic_app.assessment.runner import (
 from clinic_app.domain.enums import Side
 from clinic_app.domain.model import Value
 from clinic_app.services.clinic import forms
-from clinic_app.ui.forms.base import ERROR_COLOUR
 from clinic_app.ui.session.clock import Alarm, Clock, QtClock
 from clinic_app.ui.session.display import (
-    TITLE_SCALE,
-    PulseWidget,
-    Readout,
-    big_button,
     format_clock,
-    scaled_font,
 )
 from clinic_app.ui.session.entry import EditorEntry
+from clinic_app.ui.session.layout import RunnerLayout
 from clinic_app.ui.session.sound import TickSound
 from clinic_app.ui.session.tools import Metronome, RepCounter, TimerTool
 from clinic_app.ui.visit.editor import VisitEditor
@@ -60,7 +54,7 @@ def runner_plan() -> RunnerPlan:
     return load_runner(forms())
 
 
-class RunnerWindow(QWidget):
+class RunnerWindow(RunnerLayout):
     """Big-target mode over the open visit of a visit editor.
 
     Signals:
@@ -102,121 +96,6 @@ class RunnerWindow(QWidget):
         self.counter.count_did_change.connect(self._counted)
         editor.visit_did_load.connect(self._visit_loaded)
         self.show_test(0)
-
-    # --- building ------------------------------------------------------------------------------
-
-    def _build(self) -> None:
-        name = self.entry.editor.record.patient.display_name if self.entry.editor.record else ""
-        self.setWindowTitle(f"Test runner — {name}" if name else "Test runner")
-        self.position_label = QLabel(self)
-        self.position_label.setFont(scaled_font(self, 1.3))
-        self.title_label = QLabel(self)
-        self.title_label.setFont(scaled_font(self, TITLE_SCALE, bold=True))
-        self.title_label.setWordWrap(True)
-        self.previous_button = big_button("◀ Previous test", self)
-        self.next_button = big_button("Next test ▶", self)
-        self.previous_button.clicked.connect(self.previous_test)
-        self.next_button.clicked.connect(self.next_test)
-        header = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.addWidget(self.position_label)
-        titles.addWidget(self.title_label)
-        header.addLayout(titles, 3)
-        header.addWidget(self.previous_button, 1)
-        header.addWidget(self.next_button, 1)
-
-        self.instructions = QLabel(self)
-        self.instructions.setFont(scaled_font(self, 1.25))
-        self.instructions.setWordWrap(True)
-        self.read_only_label = QLabel(
-            "This visit is signed (read-only): the runner times and counts, nothing is entered.", self
-        )
-        self.read_only_label.setFont(scaled_font(self, 1.2, bold=True))
-        self.read_only_label.setWordWrap(True)
-
-        self.left_button = big_button("◀ Left", self, checkable=True)
-        self.right_button = big_button("Right ▶", self, checkable=True)
-        self.sides = QButtonGroup(self)
-        self.sides.setExclusive(True)
-        self.sides.addButton(self.left_button)
-        self.sides.addButton(self.right_button)
-        self.left_button.clicked.connect(self.choose_left)
-        self.right_button.clicked.connect(self.choose_right)
-        side_row = QHBoxLayout()
-        side_row.addWidget(self.left_button)
-        side_row.addWidget(self.right_button)
-
-        self.timer_readout = Readout("Time", self)
-        self.count_readout = Readout("Reps", self)
-        self.pulse = PulseWidget(self)
-        self.beat_label = QLabel(self)
-        self.beat_label.setFont(scaled_font(self, 1.3))
-        self.beat_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        beat_box = QVBoxLayout()
-        beat_box.addWidget(self.pulse, 1)
-        beat_box.addWidget(self.beat_label)
-        self.beat_panel = QWidget(self)
-        self.beat_panel.setLayout(beat_box)
-        readouts = QHBoxLayout()
-        readouts.addWidget(self.timer_readout, 3)
-        readouts.addWidget(self.beat_panel, 1)
-        readouts.addWidget(self.count_readout, 2)
-
-        self.start_button = big_button("Start  (Enter)", self)
-        self.start_button.clicked.connect(self.toggle_timer)
-        self.rep_button = big_button("+1 rep  (Space)", self)
-        self.rep_button.clicked.connect(self.add_rep)
-        self.undo_button = big_button("−1  (Backspace)", self)
-        self.undo_button.clicked.connect(self.take_rep_back)
-        self.beat_button = big_button("Beat  (B)", self, checkable=True)
-        self.beat_button.clicked.connect(self.toggle_metronome)
-        self.sound_button = big_button("Sound on  (M)", self)
-        self.sound_button.clicked.connect(self.toggle_sound)
-        self.restart_button = big_button("Restart side  (R)", self)
-        self.restart_button.clicked.connect(self.restart_side)
-        controls = QGridLayout()
-        for column, button in enumerate(
-            (self.start_button, self.rep_button, self.undo_button, self.restart_button)
-        ):
-            controls.addWidget(button, 0, column)
-        controls.addWidget(self.beat_button, 1, 0, 1, 2)
-        controls.addWidget(self.sound_button, 1, 2, 1, 2)
-
-        self.symptom_buttons = {}
-        self._symptom_text: dict[str, str] = {}
-        symptom_row = QHBoxLayout()
-        heading = QLabel("Symptom provoked:", self)
-        heading.setFont(scaled_font(self, 1.25, bold=True))
-        symptom_row.addWidget(heading)
-        keys = [*self.plan.symptoms, *([self.plan.no_symptoms] if self.plan.no_symptoms else [])]
-        for symptom in keys:
-            button = big_button(f"{symptom.key}  {symptom.label}", self, checkable=True)
-            button.setAccessibleName(f"{symptom.label} (key {symptom.key})")
-            button.clicked.connect(functools.partial(self.toggle_symptom, symptom.id))
-            self.symptom_buttons[symptom.id] = button
-            self._symptom_text[symptom.id] = button.text()
-            symptom_row.addWidget(button)
-
-        self.recorded_label = QLabel(self)
-        self.recorded_label.setFont(scaled_font(self, 1.25))
-        self.recorded_label.setWordWrap(True)
-        self.recorded_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label = QLabel(self)
-        self.error_label.setFont(scaled_font(self, 1.3, bold=True))
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(header)
-        layout.addWidget(self.instructions)
-        layout.addWidget(self.read_only_label)
-        layout.addLayout(side_row)
-        layout.addLayout(readouts, 1)
-        layout.addLayout(controls)
-        layout.addLayout(symptom_row)
-        layout.addWidget(self.recorded_label)
-        layout.addWidget(self.error_label)
 
     # --- which test ----------------------------------------------------------------------------
 

@@ -336,7 +336,7 @@ class RunnerWindow(RunnerLayout):
             self._marked = frozenset()
             self._enter(symptom_list_entry(test, frozenset(), no_symptoms=True, plan=self.plan))
         elif test.records_symptom(symptom_id):
-            self._marked ^= {symptom_id}
+            self._marked = (self._marked - {none_id}) ^ {symptom_id}  # a symptom replaces "none"
             if test.symptom_list is not None:
                 self._enter(symptom_list_entry(test, self._marked, no_symptoms=False, plan=self.plan))
             elif test.symptom_fields:

@@ -105,6 +105,15 @@ def test_symptom_keys_toggle_the_task_symptom_list(qtbot, editor, clock):
     assert not window.symptom_buttons["leakage"].isChecked()
 
 
+def test_a_symptom_replaces_a_recorded_none(qtbot, editor, clock):
+    """Leakage marked on a task recorded as "none" replaces it (never the refused none + leakage)."""
+    editor.binder.apply({"load_impact.l1_symptoms": ("none",)})
+    window = _runner(qtbot, editor, clock, "l1_walk")
+    qtbot.keyClick(window, Qt.Key.Key_L)
+    assert _typed(editor, "load_impact.l1_symptoms") == ("leakage",)
+    assert window.messages() == []
+
+
 def test_symptoms_of_a_strength_test_go_to_their_yes_no_fields(qtbot, editor, clock):
     """D during calf raises ticks doming; pressing it again gives the field back its earlier value."""
     window = _runner(qtbot, editor, clock, "s1_calf_raise")

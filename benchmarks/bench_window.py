@@ -157,14 +157,15 @@ def cold_start(template: Path, runs: int = 7) -> None:
 
 def add_heavy_patient(db: object) -> tuple[str, list[str]]:
     """A patient delivered on 2026-06-01 with 20 complete weekly visits (the demo's passing values)."""
+    user = sign_in(db, CLINICIAN, PASSWORD)  # type: ignore[arg-type]
     delivery = Delivery(dt.date(2026, 6, 1), DeliveryMode.SPONTANEOUS_VAGINAL, PerinealTrauma.NONE, 1)
     pid = str(patients.create_patient(
         db, family_name="Benchmark", given_names="Twenty", date_of_birth=dt.date(1990, 1, 1),  # type: ignore[arg-type]
-        actor_id=CLINICIAN, record_number="RR-BENCH-20", today=TODAY, delivery=delivery,
+        user=user, record_number="RR-BENCH-20", today=TODAY, delivery=delivery,
     ).created_id)
     days = [dt.date(2026, 6, 22) + dt.timedelta(weeks=k) for k in range(20)]
     return pid, [str(visits.create_visit(
-        db, pid, day, clinician_id=CLINICIAN, actor_id=CLINICIAN, results=baseline_results(), today=TODAY,  # type: ignore[arg-type]
+        db, pid, day, user=user, results=baseline_results(), today=TODAY,  # type: ignore[arg-type]
     ).created_id) for day in days]
 
 

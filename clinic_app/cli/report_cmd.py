@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from clinic_app.assessment import FormCatalogue, FormSpecError, load_forms
+from clinic_app.cli.signin import sign_in_clinician
 from clinic_app.cli.textfile import text_file_problem
 from clinic_app.cli.visitinput import read_visit_file
 from clinic_app.readiness.protocol import Protocol, ProtocolError, default_protocol, load_protocol
 from clinic_app.reporting import ReferralNotNeededError, ReportKind, SettingsError
 from clinic_app.services.clinic import explain_failure, open_clinic
-from clinic_app.services.errors import NotFoundError
+from clinic_app.services.errors import AuthenticationError, NotFoundError
 from clinic_app.services.files import (
     OutputFileError,
     check_output_file,
@@ -42,7 +43,9 @@ from clinic_app.services.reports import (
     build_stored_report,
     load_report_settings,
 )
+from clinic_app.services.session import SignedIn
 from clinic_app.services.visits import get_visit
+from clinic_app.storage.database import Database
 
 _DATABASE_HELP = "database URL (default: CLINIC_APP_DATABASE_URL, then the per-user clinic file)"
 
@@ -91,7 +94,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "--clinician",
         metavar="ID",
-        help="clinician issuing a stored visit's report, kept in its report record (default: the visit's)",
+        help="clinician issuing a stored visit's report, kept in its report record (default: the visit's); "
+        "her password is asked for, or read from CLINIC_APP_PASSWORD",
     )
     parser.add_argument(
         "--today",
@@ -180,8 +184,11 @@ def _stored(args: argparse.Namespace, kind: ReportKind, settings: ReportSettings
         return 1
     try:
         try:
+            issuer = _issuer(db, args.clinician or get_visit(db, args.visit).clinician_id, args.database)
             pdf = build_stored_report(db, args.visit, kind, settings=settings, printed_on=args.today)
-            issuer = args.clinician or get_visit(db, args.visit).clinician_id
+        except AuthenticationError as error:
+            print(f"No report was made: {error}", file=sys.stderr)
+            return 2
         except NotFoundError:
             print(f"No visit with id '{args.visit}' in the clinic database.", file=sys.stderr)
             return 2
@@ -198,9 +205,9 @@ def _stored(args: argparse.Namespace, kind: ReportKind, settings: ReportSettings
         if written != 0:
             return written
         try:
-            record_report(
-                db, args.visit, kind=kind.value, content=pdf, file_name=args.out.name, actor_id=issuer
-            )
+            if isinstance(issuer, BaseException):
+                raise issuer
+            record_report(db, args.visit, kind=kind.value, content=pdf, file_name=args.out.name, user=issuer)
         except Exception as error:
             message = explain_failure(error, args.database)
             if message is None:
@@ -214,6 +221,27 @@ def _stored(args: argparse.Namespace, kind: ReportKind, settings: ReportSettings
         return 0
     finally:
         db.dispose()
+
+
+def _issuer(db: Database, clinician_id: str, url: str | None) -> SignedIn | Exception:
+    """Sign in the issuing clinician; a database that cannot record the sign-in still prints.
+
+    Returns:
+        Her session, or the storage problem that kept the sign-in from being recorded (a read-only
+        clinic): the report is then written and the missing record reported after it.
+
+    Raises:
+        AuthenticationError: wrong password or a lock-out; nothing is written.
+        NotFoundError: no such clinician.
+    """
+    try:
+        return sign_in_clinician(db, clinician_id)
+    except (AuthenticationError, NotFoundError):
+        raise
+    except Exception as error:
+        if explain_failure(error, url) is None:
+            raise
+        return error
 
 
 def _batch(

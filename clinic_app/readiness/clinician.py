@@ -25,7 +25,17 @@ from clinic_app.readiness.protocol import NEVER_OVERRIDABLE, Protocol
 
 
 class DecisionError(ValueError):
-    """A clinician decision that the rules of §13 do not allow; the message says why."""
+    """A clinician decision that the rules of §13 do not allow; the message says why.
+
+    Attributes:
+        path: which part of the decision is refused, for the window to show it there:
+            ``decision.overrides.<rule>.reason``, ``decision.overrides.<rule>``,
+            ``decision.overrides``, ``decision.final_status`` or ``decision.comment``.
+    """
+
+    def __init__(self, message: str, path: str = "decision") -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def decide(decision: Decision, *, action: ClinicianAction, clinician: Clinician, now: dt.datetime,
@@ -56,9 +66,14 @@ def decide(decision: Decision, *, action: ClinicianAction, clinician: Clinician,
     comment = comment.strip()
     if action is ClinicianAction.CONFIRMED:
         if chosen:
-            raise DecisionError("a confirmed decision has no overrides; use OVERRIDDEN to override a rule")
+            raise DecisionError(
+                "a confirmed decision has no overrides; use OVERRIDDEN to override a rule",
+                "decision.overrides",
+            )
         if final_status not in (None, decision.status):
-            raise DecisionError("confirming keeps the proposed status; use OVERRIDDEN to change it")
+            raise DecisionError(
+                "confirming keeps the proposed status; use OVERRIDDEN to change it", "decision.final_status"
+            )
         final = decision.status
     else:
         final = _overridden_status(decision, chosen, final_status, comment)
@@ -84,21 +99,28 @@ def _overridden_status(decision: Decision, chosen: tuple[RuleOverride, ...], fin
     seen: set[str] = set()
     for override in chosen:
         rule_id = override.rule_id
+        where = f"decision.overrides.{rule_id}"
         if not override.reason.strip():
-            raise DecisionError(f"the override of {rule_id} needs a written reason")
+            raise DecisionError(f"the override of {rule_id} needs a written reason", f"{where}.reason")
         if rule_id in seen:
-            raise DecisionError(f"{rule_id} is overridden twice")
+            raise DecisionError(f"{rule_id} is overridden twice", where)
         seen.add(rule_id)
         if rule_id == "T3" or (rule_id == "T1" and "T3" in held):
-            raise DecisionError("below 3 weeks postpartum the time gate cannot be overridden (T3)")
+            raise DecisionError("below 3 weeks postpartum the time gate cannot be overridden (T3)", where)
         if rule_id in NEVER_OVERRIDABLE:
-            raise DecisionError(f"{rule_id} is a symptom rule: symptoms are never overridden into ready")
+            raise DecisionError(
+                f"{rule_id} is a symptom rule: symptoms are never overridden into ready", where
+            )
         finding = held.get(rule_id)
         gap = gaps.get(rule_id)
         if finding is None and gap is None:
-            raise DecisionError(f"{rule_id} did not hold this decision, so there is nothing to override")
+            raise DecisionError(
+                f"{rule_id} did not hold this decision, so there is nothing to override", where
+            )
         if not (finding.overridable if finding is not None else gap is not None and gap.overridable):
-            raise DecisionError(f"{rule_id} is not overridable under protocol {decision.protocol_version}")
+            raise DecisionError(
+                f"{rule_id} is not overridable under protocol {decision.protocol_version}", where
+            )
     remaining = [f.status for f in decision.holds if f.rule_id not in seen and f.status is not None]
     if any(gap.gate and gap.rule_id not in seen for gap in decision.not_assessed):
         remaining.append(Status.INCOMPLETE)
@@ -109,11 +131,16 @@ def _overridden_status(decision: Decision, chosen: tuple[RuleOverride, ...], fin
     if final.severity < floor.severity:
         blocking = sorted({f.rule_id for f in decision.holds if f.rule_id not in seen})
         reason = f"holds remain ({', '.join(blocking)})" if blocking else "gates were not assessed"
-        raise DecisionError(f"the final status cannot be {final.value}: {reason}; at least {floor.value}")
+        raise DecisionError(
+            f"the final status cannot be {final.value}: {reason}; at least {floor.value}",
+            "decision.final_status",
+        )
     if final is decision.status and not chosen:
-        raise DecisionError("nothing was overridden; confirm the proposal instead")
+        raise DecisionError("nothing was overridden; confirm the proposal instead", "decision.overrides")
     if not chosen and not comment:
-        raise DecisionError("changing the proposed status needs a written reason in the comment")
+        raise DecisionError(
+            "changing the proposed status needs a written reason in the comment", "decision.comment"
+        )
     return final
 
 

@@ -2,7 +2,8 @@
 
 Everything comes from ``demo_clinic.toml`` beside this module (people, dates, values, expected
 outcomes) and is written through the ordinary services, so the demo exercises validation, sign-off,
-decisions, an override and an amendment exactly as a clinician would. The same file always gives the
+decisions, an override and an amendment exactly as a clinician would: each demo clinician signs in
+with the demo password and her own visits are written in her name. The same file always gives the
 same clinic: fixed dates relative to a stored "today" and a fixed seed for the extra names.
 """
 
@@ -21,6 +22,7 @@ from clinic_app.domain.visitfile import flatten_results
 from clinic_app.readiness.decision import ClinicianAction, RuleOverride
 from clinic_app.services import decisions, patients, visits
 from clinic_app.services.errors import StorageError
+from clinic_app.services.session import SignedIn, sign_in
 from clinic_app.storage.database import Database
 
 DEMO_FILE = "demo_clinic.toml"
@@ -119,6 +121,7 @@ def build_demo(db: Database, spec: dict[str, Any] | None = None) -> DemoSummary:
             registration=person["registration"],
             clinician_id=person["id"],
         )
+    staff = {person["id"]: sign_in(db, person["id"], password) for person in spec["clinicians"]}
     base = baseline_results(spec)
     outcomes: list[DemoOutcome] = []
     for person in spec["patients"]:
@@ -136,7 +139,7 @@ def build_demo(db: Database, spec: dict[str, Any] | None = None) -> DemoSummary:
                 int(birth["parity"]),
             ),
             patient_id=person["id"],
-            actor_id=spec["clinicians"][0]["id"],
+            user=staff[spec["clinicians"][0]["id"]],
             today=today,
         )
         for earlier in person.get("earlier_deliveries", []):
@@ -149,13 +152,13 @@ def build_demo(db: Database, spec: dict[str, Any] | None = None) -> DemoSummary:
                     PerinealTrauma(earlier["perineal_trauma"]),
                     int(earlier["parity"]),
                 ),
-                actor_id=spec["clinicians"][0]["id"],
+                user=staff[spec["clinicians"][0]["id"]],
                 today=today,
             )
         name = f"{person['given_names']} {person['family_name']}"
         for entry in person.get("visits", []):
-            outcomes.extend(_visit(db, person["id"], name, entry, base, today, password))
-    extra = _extra_patients(db, spec, today)
+            outcomes.extend(_visit(db, person["id"], name, entry, base, today, staff, password))
+    extra = _extra_patients(db, spec, today, staff[spec["clinicians"][0]["id"]])
     return DemoSummary(
         today,
         len(spec["patients"]) + extra,
@@ -173,17 +176,17 @@ def _visit(
     entry: dict[str, Any],
     base: Results,
     today: dt.date,
+    staff: dict[str, SignedIn],
     password: str,
 ) -> list[DemoOutcome]:
     visit_date = dt.date.fromisoformat(entry["date"])
-    clinician = entry["clinician"]
+    clinician = staff[entry["clinician"]]
     results = _apply(base, entry)
     created = visits.create_visit(
         db,
         patient_id,
         visit_date,
-        clinician_id=clinician,
-        actor_id=clinician,
+        user=clinician,
         results=results,
         visit_id=entry["id"],
         today=today,
@@ -194,13 +197,13 @@ def _visit(
     found = [outcome]
     amendment = entry.get("amend")
     if amendment:
-        author = amendment["clinician"]
+        author = staff[amendment["clinician"]]
         signed = visits.get_visit(db, entry["id"])
         opened = visits.amend_visit(
             db,
             entry["id"],
             signed.version,
-            actor_id=author,
+            user=author,
             reason=amendment.get("reason", DEFAULT_AMENDMENT_REASON),
             new_visit_id=amendment["id"],
         )
@@ -209,7 +212,7 @@ def _visit(
             amendment["id"],
             opened.version_of(amendment["id"]) or 1,
             _apply(results, amendment),
-            actor_id=author,
+            user=author,
             today=today,
         )
         found.append(
@@ -233,7 +236,7 @@ def _finish(
     version: int,
     name: str,
     entry: dict[str, Any],
-    clinician: str,
+    clinician: SignedIn,
     password: str,
     visit_date: dt.date,
 ) -> DemoOutcome:
@@ -244,7 +247,7 @@ def _finish(
         decisions.record_decision(
             db,
             visit_id,
-            clinician_id=clinician,
+            user=clinician,
             action=ClinicianAction.CONFIRMED,
             expected_version=version,
             now=decided_at,
@@ -254,7 +257,7 @@ def _finish(
         decisions.record_decision(
             db,
             visit_id,
-            clinician_id=clinician,
+            user=clinician,
             action=ClinicianAction.OVERRIDDEN,
             expected_version=version,
             overrides=overrides,
@@ -262,17 +265,16 @@ def _finish(
             now=decided_at,
         )
     if entry.get("sign"):
-        visits.sign_visit(db, visit_id, version, clinician_id=clinician, password=password)
+        visits.sign_visit(db, visit_id, version, user=clinician, password=password)
     return DemoOutcome(visit_id, name, entry["expect"], proposal.status.value, bool(entry.get("sign")))
 
 
-def _extra_patients(db: Database, spec: dict[str, Any], today: dt.date) -> int:
+def _extra_patients(db: Database, spec: dict[str, Any], today: dt.date, actor: SignedIn) -> int:
     """Register the extra patients (no visits) drawn with the fixed seed; the last one is archived."""
     meta = spec["demo"]
     rng = random.Random(int(meta["seed"]))
     names = spec["extra_names"]
     count = int(meta["extra_patients"])
-    actor = spec["clinicians"][0]["id"]
     for number in range(1, count + 1):
         born = dt.date(1982, 1, 1) + dt.timedelta(days=rng.randrange(16 * 365))
         delivered = today - dt.timedelta(days=rng.randrange(21, 300))
@@ -284,12 +286,12 @@ def _extra_patients(db: Database, spec: dict[str, Any], today: dt.date) -> int:
             date_of_birth=born,
             record_number=f"RR-{1000 + number}",
             patient_id=patient_id,
-            actor_id=actor,
+            user=actor,
             delivery=Delivery(
                 delivered, rng.choice(list(DeliveryMode)), PerinealTrauma.NONE, rng.randint(1, 3)
             ),
             today=today,
         )
         if number == count:
-            patients.archive_patient(db, patient_id, actor_id=actor)
+            patients.archive_patient(db, patient_id, user=actor)
     return count

@@ -17,6 +17,9 @@ from clinic_app.storage.audit import AuditEntry as AuditEntry
 from clinic_app.storage.records import DecisionEntry as DecisionEntry
 from clinic_app.storage.records import ReportEntry as ReportEntry
 
+UNKNOWN_CLINICIAN = "an unknown clinician"
+"""What a list shows for a clinician id that is not in this clinic database (never the raw id)."""
+
 
 @dataclass(frozen=True, slots=True)
 class VisitSummary:
@@ -71,11 +74,12 @@ def visit_summaries(
     proposed_statuses: Mapping[str, str] | None = None,
     deliveries: Sequence[Delivery] = (),
 ) -> tuple[VisitSummary, ...]:
-    """Return the visit-list lines of a patient file (unknown clinicians show by id).
+    """Return the visit-list lines of a patient file (a clinician is named, never shown by her id).
 
     Args:
         visits: her visits, oldest first.
-        clinician_names: name by clinician id.
+        clinician_names: name by clinician id (every profile, inactive ones too); an id missing
+            from it reads as "an unknown clinician".
         final_statuses: the clinician's final readiness status by visit id, where one was recorded.
         proposed_statuses: the engine's proposal of the latest decision by visit id, where one was
             recorded.
@@ -89,7 +93,7 @@ def visit_summaries(
             v.visit_date,
             v.status,
             v.version,
-            clinician_names.get(v.clinician_id, v.clinician_id),
+            clinician_names.get(v.clinician_id, UNKNOWN_CLINICIAN),
             v.amends,
             final_statuses.get(v.id),
             len(v.results),

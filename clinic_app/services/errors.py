@@ -7,6 +7,8 @@ need not import the storage package (exit code 1).
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Iterable
 
 from clinic_app.domain.errors import FieldError
@@ -26,3 +28,31 @@ class ValidationFailed(ValueError):  # noqa: N818 (the name the team contract us
         shown = "; ".join(str(error) for error in self.errors[:5])
         more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
         super().__init__(f"Nothing was saved: {shown}{more}")
+
+
+class LockedOutError(AuthenticationError):
+    """Too many wrong passwords in a row: the profile takes no password until ``until``.
+
+    Attributes:
+        clinician_name: whose profile is locked.
+        until: when the next attempt is checked again.
+        wait: how long that is from the refused attempt.
+    """
+
+    def __init__(
+        self, clinician_name: str, until: dt.datetime, wait: dt.timedelta, *, just_locked: bool = False
+    ) -> None:
+        seconds = max(1, math.ceil(wait.total_seconds()))
+        delay = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
+        lead = (
+            "That password is not right, and after several wrong passwords in a row"
+            if just_locked
+            else "After several wrong passwords in a row"
+        )
+        super().__init__(
+            f"{lead} {clinician_name}'s profile is locked: try again in {delay}. "
+            "Nothing was signed or changed."
+        )
+        self.clinician_name = clinician_name
+        self.until = until
+        self.wait = wait

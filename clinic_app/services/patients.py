@@ -1,5 +1,9 @@
 """Patient services: create, edit, search, archive, open with visits; clinician profiles.
 
+Every change to a patient or her births is made by the signed-in clinician (a
+:class:`~clinic_app.services.session.SignedIn`), never in a bare id's name. A clinician profile is
+not clinical data: it is added by ``actor_id`` (``"system"`` while the clinic is set up).
+
 Identity input is checked here (names present, dates plausible) and refused with field errors before
 anything is written.
 """
@@ -15,6 +19,7 @@ from clinic_app.services.changes import Changes
 from clinic_app.services.clinic import new_id
 from clinic_app.services.dto import PatientFile, visit_summaries
 from clinic_app.services.errors import ValidationFailed
+from clinic_app.services.session import SignedIn, acting_clinician
 from clinic_app.storage import clinicians, patients, records, visits
 from clinic_app.storage.database import Database, Session
 
@@ -64,14 +69,14 @@ def create_patient(
     family_name: str,
     given_names: str,
     date_of_birth: dt.date,
-    actor_id: str,
+    user: SignedIn,
     record_number: str = "",
     delivery: Delivery | None = None,
     patient_id: str | None = None,
     today: dt.date | None = None,
     action: str = "create",
 ) -> Changes:
-    """Register a patient (and optionally her most recent delivery).
+    """Register a patient (and optionally her most recent delivery), by the signed-in clinician.
 
     ``action="import"`` marks the audit events of a patient brought in from an exchange bundle.
 
@@ -80,6 +85,7 @@ def create_patient(
 
     Raises:
         ValidationFailed: missing names or implausible dates; nothing is written.
+        AuthenticationError: her profile was made inactive since she signed in.
     """
     patient = Patient(
         PatientId(patient_id or new_id("P")),
@@ -90,16 +96,17 @@ def create_patient(
     )
     _check_identity(patient, delivery, today or dt.date.today())
     with db.sessions.begin() as session:
-        patients.add_patient(session, patient, actor_id=actor_id, action=action)
+        actor = acting_clinician(session, user).id
+        patients.add_patient(session, patient, actor_id=actor, action=action)
         if delivery is not None:
-            patients.add_delivery(session, patient.id, delivery, actor_id=actor_id, action=action)
+            patients.add_delivery(session, patient.id, delivery, actor_id=actor, action=action)
     return Changes(
         f"Added patient {patient.display_name}", patient_ids=frozenset({patient.id}), created_id=patient.id
     )
 
 
 def update_patient(
-    db: Database, patient: Patient, *, expected: Patient, actor_id: str, today: dt.date | None = None
+    db: Database, patient: Patient, *, expected: Patient, user: SignedIn, today: dt.date | None = None
 ) -> Changes:
     """Correct a patient's names, date of birth or record number (audited before/after).
 
@@ -108,7 +115,7 @@ def update_patient(
         patient: the corrected details.
         expected: the details as loaded before editing; a mismatch means another workstation changed
             them, and the edit is refused rather than silently overwriting theirs.
-        actor_id: who corrects them.
+        user: the signed-in clinician who corrects them.
         today: date treated as today for date checks.
 
     Raises:
@@ -118,12 +125,13 @@ def update_patient(
     """
     _check_identity(patient, None, today or dt.date.today())
     with db.sessions.begin() as session:
-        patients.update_patient(session, patient, actor_id=actor_id, expected=expected)
+        actor = acting_clinician(session, user).id
+        patients.update_patient(session, patient, actor_id=actor, expected=expected)
     return Changes(f"Updated {patient.display_name}", patient_ids=frozenset({patient.id}))
 
 
 def add_delivery(
-    db: Database, patient_id: str, delivery: Delivery, *, actor_id: str, today: dt.date | None = None
+    db: Database, patient_id: str, delivery: Delivery, *, user: SignedIn, today: dt.date | None = None
 ) -> Changes:
     """Record a (new) birth for a patient.
 
@@ -131,18 +139,20 @@ def add_delivery(
         ValidationFailed: implausible delivery details.
     """
     with db.sessions.begin() as session:
+        actor = acting_clinician(session, user).id
         patient = patients.get_patient(session, patient_id)
         errors = _check_delivery(patient, delivery, today or dt.date.today())
         if errors:
             raise ValidationFailed(errors)
-        patients.add_delivery(session, patient_id, delivery, actor_id=actor_id)
+        patients.add_delivery(session, patient_id, delivery, actor_id=actor)
     return Changes(f"Recorded a delivery for {patient.display_name}", patient_ids=frozenset({patient_id}))
 
 
-def archive_patient(db: Database, patient_id: str, *, actor_id: str, archived: bool = True) -> Changes:
+def archive_patient(db: Database, patient_id: str, *, user: SignedIn, archived: bool = True) -> Changes:
     """Archive a patient (she disappears from lists; every record is kept), or restore her."""
     with db.sessions.begin() as session:
-        patient = patients.set_archived(session, patient_id, archived, actor_id=actor_id)
+        actor = acting_clinician(session, user).id
+        patient = patients.set_archived(session, patient_id, archived, actor_id=actor)
     verb = "Archived" if archived else "Restored"
     return Changes(f"{verb} {patient.display_name}", patient_ids=frozenset({patient_id}))
 
@@ -173,8 +183,9 @@ def patient_file(session: Session, patient_id: str) -> PatientFile:
     """Assemble an open patient's file inside a session (see :func:`open_patient`).
 
     Every part is read as plain columns (no ORM rows): the patient, her deliveries, her visits and
-    all their values in one query, the active clinicians' names and the visits' proposed and final
-    statuses (one query). Weeks postpartum of each visit are computed here, never in the window.
+    all their values in one query, the clinicians' names (inactive ones too: a visit by a clinician
+    who has left still names her) and the visits' proposed and final statuses (one query). Weeks
+    postpartum of each visit are computed here, never in the window.
 
     Raises:
         NotFoundError: no such patient.
@@ -182,7 +193,7 @@ def patient_file(session: Session, patient_id: str) -> PatientFile:
     patient = patients.get_patient_columns(session, patient_id)
     deliveries = tuple(patients.list_deliveries(session, patient_id))
     visit_list = tuple(visits.list_visits(session, patient_id))
-    names = clinicians.active_names(session)
+    names = clinicians.all_names(session)
     decided = records.decision_statuses(session, [v.id for v in visit_list])
     summaries = visit_summaries(
         visit_list,

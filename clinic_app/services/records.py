@@ -6,23 +6,25 @@ import hashlib
 
 from clinic_app.services.changes import Changes
 from clinic_app.services.dto import AuditEntry, ReportEntry
+from clinic_app.services.session import SignedIn, acting_clinician
 from clinic_app.storage import audit, records, visits
 from clinic_app.storage.database import Database
 
 
 def record_report(
-    db: Database, visit_id: str, *, kind: str, content: bytes, file_name: str, actor_id: str
+    db: Database, visit_id: str, *, kind: str, content: bytes, file_name: str, user: SignedIn
 ) -> Changes:
-    """Record that a report file was issued for a visit, keeping the SHA-256 of its bytes.
+    """Record that the signed-in clinician issued a report file for a visit, with its bytes' SHA-256.
 
     Returns:
         Changes for the visit; ``created_id`` is the report record id.
     """
     digest = hashlib.sha256(content).hexdigest()
     with db.sessions.begin() as session:
+        issuer = acting_clinician(session, user).id
         patient_id = visits.get_visit(session, visit_id).patient_id
         entry = records.add_report(
-            session, visit_id, kind=kind, sha256=digest, file_name=file_name, clinician_id=actor_id
+            session, visit_id, kind=kind, sha256=digest, file_name=file_name, clinician_id=issuer
         )
     return Changes(
         f"Recorded {kind} report {file_name}",

@@ -170,7 +170,9 @@ def stored_report_input(
         final=Status(last.final_status),
         action=ClinicianAction(last.action),
         clinician_id=decided_by,
-        clinician_name=record.clinician.name if record.clinician.id == decided_by else decided_by,
+        clinician_name=record.clinician.name
+        if record.clinician.id == decided_by
+        else decisions.clinician_name(db, decided_by),
         decided_at=last.decided_at,
         protocol_version=str(last.protocol_version),
         overrides=tuple(RuleOverride(rule, reason) for rule, reason in last.overrides),

@@ -2,7 +2,8 @@
 
 Results are validated against the forms before the database is touched, so bad input never reaches
 it. Every save carries the version the clinician loaded, so a stale save from another workstation is
-refused with a conflict instead of overwriting.
+refused with a conflict instead of overwriting. Every write is made by the signed-in clinician (a
+:class:`~clinic_app.services.session.SignedIn`, proved by her password), never in a bare id's name.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.services.changes import Changes
 from clinic_app.services.clinic import annotations_for, check_results, new_id
 from clinic_app.services.errors import StorageError, ValidationFailed
+from clinic_app.services.session import SignedIn, acting_clinician, check_password
 from clinic_app.storage import clinicians, patients, visits
 from clinic_app.storage.database import Database, Session
 
@@ -37,15 +39,14 @@ def create_visit(
     patient_id: str,
     visit_date: dt.date,
     *,
-    clinician_id: str,
-    actor_id: str,
+    user: SignedIn,
     results: Results | None = None,
     visit_id: str | None = None,
     today: dt.date | None = None,
     action: str = "create",
     delivery_date: dt.date | None = None,
 ) -> Changes:
-    """Open a draft visit for a patient, optionally with first values.
+    """Open a draft visit for a patient, optionally with first values, in the signed-in clinician's name.
 
     A visit follows up one birth: by default the patient's latest delivery on or before the visit
     date; ``delivery_date`` names another of her recorded births (on or before the visit).
@@ -57,20 +58,21 @@ def create_visit(
     Raises:
         ValidationFailed: values or dates the forms refuse, or a ``delivery_date`` that is not one of
             her births on or before the visit (``visit.delivery``); nothing is written.
-        NotFoundError: unknown patient or clinician.
+        NotFoundError: unknown patient.
+        AuthenticationError: her profile was made inactive since she signed in.
     """
     values = results or Results()
     visit = Visit(
         VisitId(visit_id or new_id("V")),
         PatientId(patient_id),
         visit_date,
-        ClinicianId(clinician_id),
+        ClinicianId(user.clinician_id),
         VisitStatus.DRAFT,
         values,
     )
     with db.sessions.begin() as session:
+        actor = acting_clinician(session, user)
         patients.get_patient(session, patient_id)
-        clinicians.get_clinician(session, clinician_id)
         birth = _chosen_birth(session, patient_id, visit_date, delivery_date)
         check_results(
             values,
@@ -81,7 +83,7 @@ def create_visit(
         stored = visits.add_visit(
             session,
             visit,
-            actor_id=actor_id,
+            actor_id=actor.id,
             annotations=annotations_for(values),
             action=action,
             delivery_id=birth[0] if birth else None,
@@ -122,7 +124,7 @@ def save_results(
     expected_version: int,
     results: Results,
     *,
-    actor_id: str,
+    user: SignedIn,
     today: dt.date | None = None,
 ) -> Changes:
     """Replace a draft visit's values after validating them.
@@ -132,7 +134,7 @@ def save_results(
         visit_id: the visit.
         expected_version: the version the clinician's copy was loaded at.
         results: the complete set of values (paths not in it are cleared).
-        actor_id: who saves.
+        user: the signed-in clinician who saves.
         today: date treated as today for date checks.
 
     Returns:
@@ -142,8 +144,10 @@ def save_results(
         ValidationFailed: values the forms refuse; nothing is written.
         ConflictError: another workstation saved the visit since ``expected_version``.
         ReadOnlyError: the visit is signed or amended.
+        AuthenticationError: her profile was made inactive since she signed in.
     """
     with db.sessions.begin() as session:
+        actor = acting_clinician(session, user)
         current = visits.get_visit(session, visit_id)
         birth = visits.visit_deliveries(session, current.patient_id).get(visit_id)
         check_results(
@@ -157,24 +161,29 @@ def save_results(
             visit_id,
             expected_version,
             results,
-            actor_id=actor_id,
+            actor_id=actor.id,
             annotations=annotations_for(results),
         )
     return _changes(f"Saved visit {visit_id}", stored)
 
 
 def sign_visit(
-    db: Database, visit_id: str, expected_version: int, *, clinician_id: str, password: str
+    db: Database, visit_id: str, expected_version: int, *, user: SignedIn, password: str | None
 ) -> Changes:
-    """Sign a draft visit; the clinician's password is checked first, in the same transaction.
+    """Sign a draft visit as the signed-in clinician, after checking her password again.
+
+    The password check is audited in its own transaction (a wrong one is kept in the audit trail
+    and counts towards the lock-out); the visit is signed only when it was right.
 
     Raises:
-        AuthenticationError: wrong password; nothing is signed.
+        AuthenticationError: wrong or missing password (``LockedOutError`` after too many); nothing
+            is signed.
         ConflictError: the visit changed since ``expected_version``.
         ReadOnlyError: already signed or amended.
     """
+    check_password(db, user, password, purpose="sign-off")
     with db.sessions.begin() as session:
-        clinician = clinicians.verify_password(session, clinician_id, password)
+        clinician = acting_clinician(session, user)
         stored = visits.sign_visit(session, visit_id, expected_version, clinician_id=clinician.id)
     return _changes(f"{clinician.name} signed visit {visit_id}", stored)
 
@@ -184,7 +193,7 @@ def amend_visit(
     visit_id: str,
     expected_version: int,
     *,
-    actor_id: str,
+    user: SignedIn,
     reason: str = "",
     new_visit_id: str | None = None,
 ) -> Changes:
@@ -194,7 +203,7 @@ def amend_visit(
         db: the clinic database.
         visit_id: the signed visit to amend.
         expected_version: the version the clinician's copy was loaded at.
-        actor_id: who amends (the amendment's clinician).
+        user: the signed-in clinician who amends (the amendment's clinician).
         reason: why the signed visit is amended; kept in the audit event. Required in practice: an
             empty reason is refused (the default only keeps the keyword optional for the signature).
         new_visit_id: id for the new draft (generated when omitted).
@@ -206,6 +215,7 @@ def amend_visit(
         ValidationFailed: no reason given (``amendment.reason``); nothing is written.
         ReadOnlyError: the visit is not signed.
         ConflictError: the visit changed since ``expected_version``.
+        AuthenticationError: her profile was made inactive since she signed in.
     """
     why = reason.strip()
     if not why:
@@ -213,8 +223,9 @@ def amend_visit(
             [FieldError("amendment.reason", "Say why the signed visit is amended; it is kept in the audit.")]
         )
     with db.sessions.begin() as session:
+        actor = acting_clinician(session, user)
         draft = visits.amend_visit(
-            session, visit_id, expected_version, new_visit_id or new_id("V"), actor_id=actor_id, reason=why
+            session, visit_id, expected_version, new_visit_id or new_id("V"), actor_id=actor.id, reason=why
         )
         original = visits.get_visit(session, visit_id)
     return _changes(f"Opened an amendment of visit {visit_id}", draft, original, created=draft.id)

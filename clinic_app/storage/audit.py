@@ -29,9 +29,19 @@ ACTIONS = frozenset(
         "override",
         "report",
         "migrate",
+        "password_ok",
+        "password_refused",
+        "password_locked",
     }
 )
-"""The verbs an audit event may carry."""
+"""The verbs an audit event may carry.
+
+``password_ok`` / ``password_refused`` record each password check of a clinician (at sign-in,
+sign-off, override); ``password_locked`` an attempt refused unchecked while too many wrong passwords
+in a row keep her profile locked. The lock-out is computed from these events.
+"""
+
+PASSWORD_ACTIONS = ("password_ok", "password_refused", "password_locked")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +137,30 @@ def record_now(
 
 
 _INSERT = insert(AuditRow)
+
+
+def recent_actions(
+    session: Session, *, entity: str, entity_id: str, actions: tuple[str, ...], limit: int
+) -> list[tuple[str, dt.datetime]]:
+    """Return the latest events of some verbs for one record as (action, time), newest first.
+
+    Ordered by insertion (the id), not by the recorded time, so an event written with an injected
+    clock still counts in the order it happened.
+
+    Args:
+        session: an open session.
+        entity: kind of record (``clinician`` for password checks).
+        entity_id: the record.
+        actions: the verbs wanted.
+        limit: at most this many events.
+    """
+    query = (
+        select(AuditRow.action, AuditRow.occurred_at)
+        .where(AuditRow.entity == entity, AuditRow.entity_id == entity_id, AuditRow.action.in_(actions))
+        .order_by(AuditRow.id.desc())
+        .limit(limit)
+    )
+    return [(action, occurred_at) for action, occurred_at in session.execute(query)]
 
 
 def list_events(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from clinic_app.domain.ids import ClinicianId
@@ -101,6 +101,42 @@ def active_names(session: Session) -> dict[str, str]:
 
 
 _ACTIVE_NAMES = select(ClinicianRow.id, ClinicianRow.name).where(ClinicianRow.active.is_(True))
+
+
+def all_names(session: Session) -> dict[str, str]:
+    """Return the name of every clinician by id, inactive profiles included.
+
+    What records and reports show: a visit recorded by a clinician who has since left still names
+    her, never her profile id.
+    """
+    return {row.id: row.name for row in read_rows(session, _ALL_NAMES, {}).all()}
+
+
+_ALL_NAMES = select(ClinicianRow.id, ClinicianRow.name)
+
+
+def get_active(session: Session, clinician_id: str) -> Clinician:
+    """Return a clinician whose profile may still act (a signed-in session's clinician, re-read).
+
+    Raises:
+        NotFoundError: no such clinician.
+        AuthenticationError: the profile was made inactive since she signed in.
+    """
+    found = read_rows(session, _PROFILE, {"id": clinician_id}).first()
+    if found is None:
+        raise NotFoundError("clinician", clinician_id)
+    if not found.active:
+        raise AuthenticationError(f"{found.name}'s profile is inactive and cannot record changes.")
+    return Clinician(ClinicianId(found.id), found.name, found.profession, found.registration)
+
+
+_PROFILE = select(
+    ClinicianRow.id,
+    ClinicianRow.name,
+    ClinicianRow.profession,
+    ClinicianRow.registration,
+    ClinicianRow.active,
+).where(ClinicianRow.id == bindparam("id"))
 
 
 def verify_password(session: Session, clinician_id: str, password: str) -> Clinician:

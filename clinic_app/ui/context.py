@@ -39,12 +39,21 @@ class AppContext:
     extras: dict[str, object] = field(default_factory=dict)
 
     @property
-    def actor_id(self) -> str:
-        """The signed-in clinician's id, the actor of every change.
+    def signed_in(self) -> SignedIn:
+        """The signed-in clinician, whom every service that writes clinical data is given.
 
         Raises:
             RuntimeError: nobody is signed in (the window never offers a change then).
         """
         if self.user is None:
             raise RuntimeError("No clinician is signed in.")
-        return self.user.clinician_id
+        return self.user
+
+    @property
+    def actor_id(self) -> str:
+        """The signed-in clinician's id, the actor of every change.
+
+        Raises:
+            RuntimeError: nobody is signed in (the window never offers a change then).
+        """
+        return self.signed_in.clinician_id

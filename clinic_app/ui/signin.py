@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.model import Clinician
 from clinic_app.services import patients
 from clinic_app.services.clinic import Database, explain_failure
-from clinic_app.services.errors import AuthenticationError, NotFoundError
+from clinic_app.services.errors import AuthenticationError, LockedOutError, NotFoundError
 from clinic_app.services.session import SignedIn, sign_in
 from clinic_app.ui.tasks import TaskRunner
 
@@ -190,7 +190,8 @@ class SignInForm(QWidget):
         self._busy = False
         self.password_edit.clear()
         self._update_enabled()
-        if isinstance(error, AuthenticationError) and "inactive" not in str(error):
+        locked = isinstance(error, LockedOutError)  # says how long to wait: shown as it is
+        if isinstance(error, AuthenticationError) and not locked and "inactive" not in str(error):
             # The service's wording is written for sign-off ("nothing was signed"); say it for sign-in.
             name = self.clinician_picker.currentText()
             self.show_message(f"That is not the password for {name}. Type it again (capital letters count).")

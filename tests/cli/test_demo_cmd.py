@@ -10,6 +10,7 @@ import pytest
 from clinic_app.cli.main import main
 from clinic_app.services import patients
 from clinic_app.services.clinic import open_clinic
+from clinic_app.services.session import sign_in
 from clinic_app.storage import database
 
 
@@ -67,8 +68,15 @@ def test_demo_refuses_a_clinic_with_real_patients(
     """A database holding other patients is never mixed with demo data: exit 1 with a message."""
     db = open_clinic(None)
     try:
+        patients.add_clinician(
+            db, name="Sam Lee", password="real clinic", actor_id="system", clinician_id="C-1"
+        )
         patients.create_patient(
-            db, family_name="Real", given_names="Person", date_of_birth=dt.date(1990, 5, 5), actor_id="C-1"
+            db,
+            family_name="Real",
+            given_names="Person",
+            date_of_birth=dt.date(1990, 5, 5),
+            user=sign_in(db, "C-1", "real clinic"),
         )
     finally:
         db.dispose()

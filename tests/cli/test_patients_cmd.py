@@ -13,6 +13,7 @@ from sqlalchemy import text
 from clinic_app.cli.main import main
 from clinic_app.services import patients
 from clinic_app.services.clinic import open_clinic
+from clinic_app.services.session import sign_in
 from clinic_app.storage import database
 
 
@@ -23,6 +24,10 @@ def clinic_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv(database.DATABASE_URL_ENV, url)
     db = open_clinic(url)
     try:
+        patients.add_clinician(
+            db, name="Sam Lee", password="list patients", actor_id="system", clinician_id="C-1"
+        )
+        user = sign_in(db, "C-1", "list patients")
         patients.create_patient(
             db,
             family_name="Żmuda",
@@ -30,7 +35,7 @@ def clinic_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
             date_of_birth=dt.date(1988, 12, 30),
             record_number="RR-220",
             patient_id="P-0002",
-            actor_id="C-1",
+            user=user,
         )
         patients.create_patient(
             db,
@@ -39,9 +44,9 @@ def clinic_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
             date_of_birth=dt.date(1991, 4, 2),
             record_number="RR-7",
             patient_id="P-0003",
-            actor_id="C-1",
+            user=user,
         )
-        patients.archive_patient(db, "P-0003", actor_id="C-1")
+        patients.archive_patient(db, "P-0003", user=user)
     finally:
         db.dispose()
     return url

@@ -12,15 +12,22 @@ import pytest
 from pypdf import PdfReader
 
 from clinic_app.cli import report_cmd
+from clinic_app.cli.signin import PASSWORD_ENV
 from clinic_app.services.clinic import open_clinic
 from clinic_app.services.demo import build_demo
-from clinic_app.services.records import list_reports
+from clinic_app.services.records import list_audit_events, list_reports
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "tests" / "readiness" / "scenarios"
 EXAMPLES = ROOT / "examples"
 REFER = SCENARIOS / "03_refer_bleeding_bowel_urgency.json"
 READY = SCENARIOS / "01_ready_experienced_runner.json"
+
+
+@pytest.fixture(autouse=True)
+def demo_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stored reports sign the issuer in; scripts give her password in CLINIC_APP_PASSWORD."""
+    monkeypatch.setenv(PASSWORD_ENV, "runready-demo")
 
 
 def run(*argv: str) -> int:
@@ -142,3 +149,24 @@ def test_stored_demo_visit_prints_with_the_recorded_decision(tmp_path: Path) -> 
         db.dispose()
     assert entry.kind == "clinician" and entry.file_name == "summary.pdf"
     assert entry.sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def test_a_stored_report_needs_the_issuers_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wrong password writes no PDF and keeps no record; the refusal is audited like any other."""
+    database = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    db = open_clinic(database)
+    build_demo(db)
+    db.dispose()
+    monkeypatch.setenv(PASSWORD_ENV, "not the password")
+    out = tmp_path / "r.pdf"
+    assert run("--visit", "V-0005-1", "--database", database, "--out", str(out)) == 2
+    assert "password" in capsys.readouterr().err and not out.exists()
+    db = open_clinic(database)
+    try:
+        assert list_reports(db, "V-0005-1") == []
+        events = list_audit_events(db, entity="clinician")
+        assert events[0].action == "password_refused"
+    finally:
+        db.dispose()

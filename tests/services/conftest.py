@@ -17,6 +17,7 @@ from clinic_app.domain.model import Delivery, Results
 from clinic_app.services import patients
 from clinic_app.services.clinic import open_clinic
 from clinic_app.services.demo import baseline_results
+from clinic_app.services.session import SignedIn, sign_in
 from clinic_app.storage.database import Database
 
 TODAY = dt.date(2026, 11, 2)
@@ -35,11 +36,17 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
-def clinic(db: Database) -> Database:
-    """The clinic with clinician C-1 and patient P-0001 (Zoë Ní Bhriain, delivery 2026-06-01)."""
+def staff(db: Database) -> SignedIn:
+    """Clinician C-1 (Alex Byrne), added to the clinic and signed in with her password."""
     patients.add_clinician(
         db, name="Alex Byrne", password=PASSWORD, actor_id="system", clinician_id=CLINICIAN
     )
+    return sign_in(db, CLINICIAN, PASSWORD)
+
+
+@pytest.fixture
+def clinic(db: Database, staff: SignedIn) -> Database:
+    """The clinic with clinician C-1 and patient P-0001 (Zoë Ní Bhriain, delivery 2026-06-01)."""
     patients.create_patient(
         db,
         family_name="Ní Bhriain",
@@ -48,10 +55,16 @@ def clinic(db: Database) -> Database:
         record_number="RR-104",
         delivery=DELIVERY,
         patient_id=PATIENT,
-        actor_id=CLINICIAN,
+        user=staff,
         today=TODAY,
     )
     return db
+
+
+@pytest.fixture
+def user(clinic: Database, staff: SignedIn) -> SignedIn:
+    """Alex Byrne (C-1), signed in to the clinic, the actor of every change a test makes."""
+    return staff
 
 
 @pytest.fixture

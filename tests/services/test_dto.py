@@ -13,10 +13,11 @@ import pytest
 from clinic_app.services import patients, visits
 from clinic_app.services.changes import Changes
 from clinic_app.services.dto import PatientFile, VisitSummary
+from clinic_app.services.session import SignedIn
 from clinic_app.storage import models
 from clinic_app.storage.database import Database
 
-from .conftest import CLINICIAN, PATIENT, TODAY
+from .conftest import PATIENT, TODAY
 
 SERVICE_MODULES = ("patients", "visits", "decisions", "records", "demo", "clinic")
 ORM_CLASSES = {obj for _, obj in inspect.getmembers(models, inspect.isclass) if issubclass(obj, models.Base)}
@@ -49,14 +50,13 @@ def test_handed_out_types_are_frozen(cls: type) -> None:
     assert dataclasses.is_dataclass(cls) and params is not None and params.frozen
 
 
-def test_patient_file_is_usable_after_the_database_closes(clinic: Database) -> None:
+def test_patient_file_is_usable_after_the_database_closes(clinic: Database, user: SignedIn) -> None:
     """A patient file opened before the database is disposed still shows every value (no lazy loads)."""
     visits.create_visit(
         clinic,
         PATIENT,
         dt.date(2026, 9, 1),
-        clinician_id=CLINICIAN,
-        actor_id=CLINICIAN,
+        user=user,
         visit_id="V-A",
         today=TODAY,
     )

@@ -26,9 +26,12 @@ from clinic_app.domain.ids import FieldPath
 from clinic_app.domain.model import Results, Value
 from clinic_app.services import visits as visit_service
 from clinic_app.services.clinic import forms
+from clinic_app.services.session import sign_in
 from clinic_app.storage.database import open_database
 
 VISIT_DATE = dt.date(2026, 9, 10)
+PASSWORD = "crash-test-pw"
+"""The test clinician's password; each worker signs in with it before writing."""
 MAX_VISITS_PER_WORKER = 5_000
 """Safety stop so a worker the test failed to kill cannot run forever."""
 
@@ -89,6 +92,7 @@ def _say(line: str) -> None:
 def _work(url: str, patient_id: str, clinician_id: str, run: int) -> None:
     """Body of a forked worker: save complete visits until killed."""
     db = open_database(url)
+    user = sign_in(db, clinician_id, PASSWORD)
     _say("ready")
     for k in range(MAX_VISITS_PER_WORKER):
         vid = visit_id(run, k)
@@ -98,15 +102,14 @@ def _work(url: str, patient_id: str, clinician_id: str, run: int) -> None:
             db,
             patient_id,
             VISIT_DATE,
-            clinician_id=clinician_id,
-            actor_id=clinician_id,
+            user=user,
             results=first,
             visit_id=vid,
             today=VISIT_DATE,
         )
         _say(f"created {vid}")
         second = Results({FieldPath(p): v for p, v in values_for(number, updated=True).items()})
-        visit_service.save_results(db, vid, 1, second, actor_id=clinician_id, today=VISIT_DATE)
+        visit_service.save_results(db, vid, 1, second, user=user, today=VISIT_DATE)
         _say(f"updated {vid}")
 
 

@@ -37,6 +37,7 @@ from clinic_app.domain.model import Delivery
 from clinic_app.services import patients as patient_service
 from clinic_app.services import visits as visit_service
 from clinic_app.services.clinic import open_clinic
+from clinic_app.services.session import sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -167,14 +168,14 @@ def clinic_file(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
     db = open_clinic(url)
     try:
         clinician = patient_service.add_clinician(
-            db, name="Alex Byrne", password="crash-test-pw", actor_id="system", clinician_id="C-CRASH"
+            db, name="Alex Byrne", password=writer.PASSWORD, actor_id="system", clinician_id="C-CRASH"
         ).created_id
         patient = patient_service.create_patient(
             db,
             family_name="Ní Bhriain",
             given_names="Zoë",
             date_of_birth=dt.date(1991, 4, 2),
-            actor_id="C-CRASH",
+            user=sign_in(db, "C-CRASH", writer.PASSWORD),
             delivery=Delivery(dt.date(2026, 6, 1), DeliveryMode.SPONTANEOUS_VAGINAL),
             patient_id="P-CRASH",
             today=writer.VISIT_DATE,

@@ -300,7 +300,7 @@ class PatientDialog(_SavingDialog):
                 date_of_birth=born,
                 record_number=self.record_number.text(),
                 delivery=delivery,
-                actor_id=self.ctx.actor_id,
+                user=self.ctx.signed_in,
             )
             self._run(op, "Registering the patient…")
             return
@@ -317,7 +317,7 @@ class PatientDialog(_SavingDialog):
             self.ctx.db,
             corrected,
             expected=self.patient,
-            actor_id=self.ctx.actor_id,
+            user=self.ctx.signed_in,
         )
         self._run(op, "Saving the patient's details…")
 
@@ -360,6 +360,6 @@ class DeliveryDialog(_SavingDialog):
             return
         self.show_errors([])
         op = functools.partial(
-            patients.add_delivery, self.ctx.db, self.patient.id, delivery, actor_id=self.ctx.actor_id
+            patients.add_delivery, self.ctx.db, self.patient.id, delivery, user=self.ctx.signed_in
         )
         self._run(op, "Recording the birth…")

@@ -130,8 +130,7 @@ class NewVisitDialog(QDialog):
             self.ctx.db,
             self.patient_id,
             self.visit_date(),
-            clinician_id=self.ctx.actor_id,
-            actor_id=self.ctx.actor_id,
+            user=self.ctx.signed_in,
         )
         self.ctx.tasks.run_op(
             op, success=self._saved, failure=self._failed, initiator=self, label="Opening a visit…"

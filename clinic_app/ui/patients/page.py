@@ -283,7 +283,7 @@ class PatientPage(QWidget):
             self.ctx.db,
             summary.id,
             summary.version,
-            actor_id=self.ctx.actor_id,
+            user=self.ctx.signed_in,
             reason=reason,
         )
         self.ctx.tasks.run_op(
@@ -327,7 +327,7 @@ class PatientPage(QWidget):
         if not ask.confirm(self, "Archive patient" if archive else "Restore patient", question):
             return
         op = functools.partial(
-            patients.archive_patient, self.ctx.db, patient.id, actor_id=self.ctx.actor_id, archived=archive
+            patients.archive_patient, self.ctx.db, patient.id, user=self.ctx.signed_in, archived=archive
         )
         self.ctx.tasks.run_op(op, failure=self._action_failed, initiator=self, label="Archiving…")
 

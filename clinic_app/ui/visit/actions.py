@@ -164,7 +164,7 @@ class DecisionActions(QObject):
                 self.ctx.db,
                 str(record.visit.id),
                 record.visit.version,
-                actor_id=self.ctx.actor_id,
+                user=self.ctx.signed_in,
                 reason=reason,
             ),
             success=self._amended,

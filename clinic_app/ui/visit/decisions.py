@@ -34,7 +34,12 @@ from clinic_app.readiness.decision import ClinicianAction, Decision, RuleOverrid
 from clinic_app.readiness.rulespec import NEVER_OVERRIDABLE
 from clinic_app.services import decisions
 from clinic_app.services.changes import Changes
-from clinic_app.services.errors import AuthenticationError, ConflictError, ValidationFailed
+from clinic_app.services.errors import (
+    AuthenticationError,
+    ConflictError,
+    LockedOutError,
+    ValidationFailed,
+)
 from clinic_app.ui import ask
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.outcome import outcome_text
@@ -98,7 +103,7 @@ def confirm_decision(
             decisions.record_decision,
             ctx.db,
             visit_id,
-            clinician_id=ctx.actor_id,
+            user=ctx.signed_in,
             action=ClinicianAction.CONFIRMED,
             expected_version=version,
         ),
@@ -341,7 +346,7 @@ class OverrideDialog(QDialog):
                 decisions.record_decision,
                 self._ctx.db,
                 self._visit_id,
-                clinician_id=self._ctx.actor_id,
+                user=self._ctx.signed_in,
                 action=ClinicianAction.OVERRIDDEN,
                 overrides=overrides,
                 final_status=self._chosen_status(),
@@ -364,7 +369,7 @@ class OverrideDialog(QDialog):
         if isinstance(error, AuthenticationError):
             self.password.clear()
             self.password.setFocus()
-            show(self.message, WRONG_PASSWORD)
+            show(self.message, str(error) if isinstance(error, LockedOutError) else WRONG_PASSWORD)
             return
         if isinstance(error, ConflictError):
             show(self.message, CONFLICT)
@@ -383,7 +388,7 @@ class OverrideDialog(QDialog):
         show(self.message, error_text(error))
 
     def _row_for_path(self, path: str) -> _OverrideRow | None:
-        for row in self._rows:
-            if path == row.rule_id or path.endswith(f".{row.rule_id}"):
-                return row
-        return None
+        """The rule row a refusal belongs to: ``decision.overrides.<rule>`` or ``….<rule>.reason``."""
+        parts = path.split(".")
+        rule_id = parts[2] if len(parts) >= 3 and parts[:2] == ["decision", "overrides"] else path
+        return next((row for row in self._rows if row.rule_id == rule_id), None)

@@ -375,7 +375,7 @@ class VisitEditor(QWidget):
                 visit_id,
                 self.version,
                 self.typed_results(),
-                actor_id=self.ctx.actor_id,
+                user=self.ctx.signed_in,
             ),
             success=functools.partial(self._saved, then=then),
             failure=self._save_failed,

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QV
 from clinic_app.readiness.decision import Status
 from clinic_app.services import visits
 from clinic_app.services.changes import Changes
-from clinic_app.services.errors import AuthenticationError, ConflictError
+from clinic_app.services.errors import AuthenticationError, ConflictError, LockedOutError
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.outcome import outcome_text
 from clinic_app.ui.visit.dialogparts import (
@@ -103,7 +103,7 @@ class SignDialog(QDialog):
                 self._ctx.db,
                 self._visit_id,
                 self._version,
-                clinician_id=self._ctx.actor_id,
+                user=self._ctx.signed_in,
                 password=self.password.text(),
             ),
             success=self._did_sign,
@@ -117,7 +117,10 @@ class SignDialog(QDialog):
         self.accept()
 
     def _did_fail(self, error: BaseException) -> None:
-        if isinstance(error, AuthenticationError):
+        if isinstance(error, LockedOutError):
+            self.password.clear()
+            show(self.message, str(error))
+        elif isinstance(error, AuthenticationError):
             self.password.clear()
             self.password.setFocus()
             show(self.message, WRONG_PASSWORD.replace("recorded", "signed"))

@@ -105,7 +105,7 @@ def test_stale_results_are_dropped(qtbot, ctx) -> None:
 
 def test_archived_patients_are_listed_only_when_asked(qtbot, ctx) -> None:
     """An archived patient drops out of the list and comes back with the archived toggle, marked so."""
-    patients.archive_patient(ctx.db, "P-0004", actor_id=ctx.actor_id)
+    patients.archive_patient(ctx.db, "P-0004", user=ctx.user)
     assert "Mele" not in _names(_search(qtbot, ctx, "taufa"))
     model = PatientListModel()
     search = PatientSearch(ctx, model)

@@ -165,7 +165,7 @@ def test_page_refreshes_when_an_operation_changes_her(qtbot, page) -> None:
 
     birth = Delivery(dt.date(2026, 11, 20), DeliveryMode.PLANNED_CAESAREAN, PerinealTrauma.NOT_APPLICABLE, 2)
     page.ctx.tasks.run_op(
-        lambda: patients.add_delivery(page.ctx.db, "P-0001", birth, actor_id=page.ctx.actor_id)
+        lambda: patients.add_delivery(page.ctx.db, "P-0001", birth, user=page.ctx.user)
     )
     assert page.deliveries.count() == 2 and "20 Nov 2026" in page.deliveries.item(0).text()
 
@@ -177,7 +177,7 @@ def test_patient_without_a_birth_cannot_start_a_visit(qtbot, ctx) -> None:
         family_name="Nguyen",
         given_names="Thi",
         date_of_birth=dt.date(1992, 1, 3),
-        actor_id=ctx.actor_id,
+        user=ctx.user,
     )
     shown = PatientPage(ctx)
     qtbot.addWidget(shown)

@@ -29,7 +29,7 @@ def visit_from_scenario(ctx, stem: str) -> tuple[str, int]:
         family_name=record.patient.family_name,
         given_names=record.patient.given_names,
         date_of_birth=record.patient.date_of_birth,
-        actor_id=ctx.actor_id,
+        user=ctx.user,
         delivery=record.delivery,
     )
     assert added.created_id is not None
@@ -37,8 +37,7 @@ def visit_from_scenario(ctx, stem: str) -> tuple[str, int]:
         ctx.db,
         added.created_id,
         record.visit.visit_date,
-        clinician_id=ctx.actor_id,
-        actor_id=ctx.actor_id,
+        user=ctx.user,
         results=record.visit.results,
     )
     assert opened.created_id is not None

@@ -34,20 +34,17 @@ def _register(ctx, record: VisitRecord) -> str:
         record_number=p.record_number,
         delivery=record.delivery,
         patient_id=p.id,
-        actor_id=ctx.actor_id,
+        user=ctx.user,
     )
     for earlier in record.previous:
         visits.create_visit(
             ctx.db,
             p.id,
             earlier.visit_date,
-            clinician_id=ctx.actor_id,
-            actor_id=ctx.actor_id,
+            user=ctx.user,
             results=earlier.results,
         )
-    created = visits.create_visit(
-        ctx.db, p.id, record.visit.visit_date, clinician_id=ctx.actor_id, actor_id=ctx.actor_id
-    )
+    created = visits.create_visit(ctx.db, p.id, record.visit.visit_date, user=ctx.user)
     assert created.created_id
     return created.created_id
 

@@ -37,8 +37,7 @@ def _draft_visit(ctx) -> str:
         ctx.db,
         person.id,
         visits.get_visit(ctx.db, "V-0001-2A").visit_date,
-        clinician_id=ctx.actor_id,
-        actor_id=ctx.actor_id,
+        user=ctx.user,
     )
     assert created.created_id
     return created.created_id
@@ -127,7 +126,7 @@ def test_journal_values_older_than_the_stored_visit_are_shown_not_applied(qtbot,
         visit_id,
         stored.version,
         Results({"strength.calf_raise.left": 12, "strength.calf_raise.right": 13}),
-        actor_id=ctx.actor_id,
+        user=ctx.user,
     )
     monkeypatch.setattr(ask, "choose", lambda _p, _t, _x, buttons: buttons.index("Restore"))
     shown: list[ConflictDialog] = []

@@ -30,6 +30,7 @@ PASSWORD = "two workstations"
 def _clinic(db: Database) -> str:
     """One clinician, one patient with a birth and one draft visit; return the visit id."""
     patients.add_clinician(db, name="Alex Byrne", password=PASSWORD, actor_id="system", clinician_id="C-1")
+    user = sign_in(db, "C-1", PASSWORD)
     patients.create_patient(
         db,
         family_name="Ní Bhriain",
@@ -37,14 +38,13 @@ def _clinic(db: Database) -> str:
         date_of_birth=dt.date(1991, 4, 2),
         delivery=Delivery(dt.date(2026, 6, 1), DeliveryMode.SPONTANEOUS_VAGINAL, PerinealTrauma.NONE, 1),
         patient_id="P-1",
-        actor_id="C-1",
+        user=user,
     )
     created = visits.create_visit(
         db,
         "P-1",
         dt.date(2026, 9, 14),
-        clinician_id="C-1",
-        actor_id="C-1",
+        user=user,
         results=Results({"strength.calf_raise.left": 20, "strength.calf_raise.right": 20}),
     )
     assert created.created_id
@@ -95,7 +95,7 @@ def test_a_stale_save_is_refused_shown_and_reloaded_with_her_values_kept(
         visit_id,
         stored.version,
         Results({"strength.calf_raise.left": 18, "strength.calf_raise.right": 21}),
-        actor_id="C-1",
+        user=sign_in(second, "C-1", PASSWORD),
     )
 
     shown: list[ConflictDialog] = []
@@ -131,7 +131,7 @@ def test_keep_editing_leaves_her_values_in_the_editor(qtbot, two_databases, tmp_
     editor = window.editor
     enter(editor.pages["strength"], "strength.calf_raise.left", 30)
     stored = visits.get_visit(second, visit_id)
-    visits.save_results(second, visit_id, stored.version, Results(), actor_id="C-1")
+    visits.save_results(second, visit_id, stored.version, Results(), user=sign_in(second, "C-1", PASSWORD))
     monkeypatch.setattr(ask, "run_dialog", lambda dialog: False)
     editor.save()
     assert editor.dirty

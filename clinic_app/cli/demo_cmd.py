@@ -16,8 +16,9 @@ from typing import Any
 from clinic_app.services.clinic import explain_failure, open_clinic
 from clinic_app.services.demo import DemoSummary, build_demo, is_complete_demo, is_demo
 from clinic_app.services.errors import ValidationFailed
+from clinic_app.storage.backup import require_not_in_use
 from clinic_app.storage.database import resolve_database_url
-from clinic_app.storage.diagnose import shown_url, sqlite_file
+from clinic_app.storage.diagnose import Condition, StorageProblemError, shown_url, sqlite_file
 
 _DATABASE_HELP = "database URL (default: CLINIC_APP_DATABASE_URL, then the per-user clinic file)"
 
@@ -53,10 +54,22 @@ def run_demo(args: argparse.Namespace) -> int:
             )
             return 1
         if path.exists():
+            try:
+                require_not_in_use(path)
+            except StorageProblemError as error:
+                if error.condition is not Condition.LOCKED:
+                    print(f"{error} Nothing was moved.", file=sys.stderr)
+                    return 1
+                print(
+                    f"{path} is open in another RunReady Clinic window or program; close it there, then "
+                    "run 'demo --reset' again. Nothing was moved.",
+                    file=sys.stderr,
+                )
+                return 1
             stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
             kept = path.with_name(f"{path.name}.replaced-{stamp}.bak")
             path.replace(kept)
-            for suffix in ("-wal", "-shm"):
+            for suffix in ("-wal", "-shm", "-journal"):
                 side = path.with_name(path.name + suffix)
                 if side.exists():
                     side.replace(kept.with_name(kept.name + suffix))

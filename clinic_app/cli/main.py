@@ -114,7 +114,9 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
         if message is None and os.environ.get(TRACEBACK_ENV):
             raise
         if message is None:
-            first = (str(error).strip().splitlines() or [""])[0][:200]
+            from clinic_app.storage.database import masked_text
+
+            first = masked_text((str(error).strip().splitlines() or [""])[0][:200])
             message = (
                 f"Unexpected error ({type(error).__name__}: {first}). This is a bug in RunReady Clinic; "
                 f"please report it (set {TRACEBACK_ENV}=1 to see the details)."

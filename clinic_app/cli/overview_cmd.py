@@ -37,7 +37,7 @@ def run_overview(args: argparse.Namespace) -> int:
     """Print the clinic overview; exit 1 with a clear message when the database cannot be used."""
     url = resolve_database_url(getattr(args, "database", None))
     try:
-        db = open_clinic(url.render_as_string(hide_password=False))
+        db = open_clinic(url.render_as_string(hide_password=False), read_only_ok=True)
         try:
             _print_overview(db, shown_url(url))
         finally:

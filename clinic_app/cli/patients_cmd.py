@@ -49,10 +49,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     staff.set_defaults(handler=run_clinicians_list)
 
 
-def _with_clinic(args: argparse.Namespace, action: Any) -> int:
-    """Open the clinic, run ``action(db)``, and turn failures into messages and exit codes."""
+def _with_clinic(args: argparse.Namespace, action: Any, *, reading: bool = False) -> int:
+    """Open the clinic, run ``action(db)``, and turn failures into messages and exit codes.
+
+    With ``reading`` a read-only clinic file is opened for reading instead of refused.
+    """
     try:
-        db = open_clinic(args.database)
+        db = open_clinic(args.database, read_only_ok=reading)
         try:
             result: int = action(db)
             return result
@@ -85,7 +88,7 @@ def run_patients(args: argparse.Namespace) -> int:
             print(f"{person.id:<12} {name:<36} born {person.date_of_birth}  {person.record_number}{mark}")
         return 0
 
-    return _with_clinic(args, show)
+    return _with_clinic(args, show, reading=True)
 
 
 def run_clinicians_list(args: argparse.Namespace) -> int:
@@ -99,7 +102,7 @@ def run_clinicians_list(args: argparse.Namespace) -> int:
             print(f"{person.id:<14} {person.name} — {person.profession} {person.registration}".rstrip())
         return 0
 
-    return _with_clinic(args, show)
+    return _with_clinic(args, show, reading=True)
 
 
 def _read_password() -> str | None:

@@ -35,7 +35,7 @@ from clinic_app.storage.diagnose import (
     describe_storage_error,
     shown_url,
 )
-from clinic_app.storage.migrate import current_revision, migrate
+from clinic_app.storage.migrate import migrate
 
 
 def open_clinic(
@@ -53,7 +53,8 @@ def open_clinic(
         setting: the URL saved in the app's settings.
         read_only_ok: the caller only reads (overview, search, printing a stored visit): a SQLite
             file that cannot be written (read-only file, folder or drive) is then opened read-only
-            instead of refused, provided its schema is current (upgrading it would need writing).
+            instead of refused, and one locked by a writer is opened without waiting for it, provided
+            its schema is current (upgrading it would need writing).
 
     On SQLite the patient search statistics are then gathered when missing or stale
     (:func:`clinic_app.storage.database.refresh_search_statistics`).
@@ -75,9 +76,9 @@ def open_clinic(
     try:
         check_database(resolved)
     except StorageProblemError as error:
-        if not (read_only_ok and error.condition is Condition.READ_ONLY):
+        if not read_only_ok or error.condition not in (Condition.READ_ONLY, Condition.LOCKED):
             raise
-        return _open_read_only(resolved, error)
+        return _open_for_reading(resolved, error)
     db = open_database(resolved)
     try:
         migrate(db.engine)
@@ -88,23 +89,25 @@ def open_clinic(
     return db
 
 
-def _open_read_only(url: Any, refusal: StorageProblemError) -> Database:
-    """Open an existing, current SQLite clinic file that cannot be written, for reading only."""
+def _open_for_reading(url: Any, refusal: StorageProblemError) -> Database:
+    """Open an existing, current SQLite clinic that cannot be written now, for reading.
+
+    A read-only file, folder or drive is opened read-only; a file another program is writing to
+    right now is opened as usual (in WAL mode a reader never waits for a writer), without the
+    migration check's write and the statistics refresh, which would wait for that writer.
+    """
     status = check_database(url, for_reading=True)
     if not status.exists:
         raise refusal
     if not status.at_head:
+        if refusal.condition is Condition.LOCKED:
+            raise refusal
         raise StorageProblemError(
             Condition.READ_ONLY,
             f"{status.shown_url} is read-only and uses an older schema that this version must upgrade "
             "first. Open it once with write access (or copy it to a writable folder); it was left unchanged.",
         )
-    return open_database(url, read_only=True)
-
-
-def schema_revision(db: Database) -> str | None:
-    """The schema revision the clinic database is at (None for an empty database)."""
-    return current_revision(db.engine)
+    return open_database(url, read_only=refusal.condition is Condition.READ_ONLY)
 
 
 def explain_failure(error: BaseException, url: str | None = None) -> str | None:

@@ -275,7 +275,7 @@ def restore_database(
         _copy_with_backup_api(Path(backup), staged)
         inspect_backup(staged, known=known, check_schema=False)
         if target.exists():
-            _require_not_in_use(target)
+            require_not_in_use(target)
             kept = _kept_name(target, now or dt.datetime.now(dt.UTC))
             _keep(target, kept)
         os.replace(staged, target)
@@ -317,8 +317,11 @@ def _copy_with_backup_api(source: Path, dest: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _require_not_in_use(target: Path) -> None:
-    """Refuse to replace a database another connection still has open.
+def require_not_in_use(target: Path) -> None:
+    """Refuse to replace (or move aside) a database another connection still has open.
+
+    Raises:
+        StorageProblemError: ``LOCKED`` when another program has it open or is writing to it.
 
     Folding the write-ahead log into the file and closing removes the ``-wal`` file unless some other
     connection still has the database open — the app on this or another computer.

@@ -115,17 +115,32 @@ def is_secret_option(name: str) -> bool:
 
 def masked_url(url: URL) -> str:
     """Render ``url`` with its password and every secret query option replaced by ``***``."""
-    query = {key: ("***" if is_secret_option(key) else value) for key, value in url.query.items()}
+    query = {
+        key: ("***" if is_secret_option(key) or _SECRET_INSIDE.search(str(value)) else value)
+        for key, value in url.query.items()
+    }
     return url.set(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
-_PASSWORD_IN_TEXT = re.compile(r"(://[^/@:?#]*:)[^/@?#]*@")
+_SECRET_INSIDE = re.compile(r"(?:pass|pwd|secret|token|key)[^=&;#]*=", re.IGNORECASE)
 _SECRET_IN_TEXT = re.compile(r"([?&;][^=&;#]*(?:pass|pwd|secret|token|key)[^=&;#]*=)[^&;#]*", re.IGNORECASE)
 
 
 def masked_text(text: str) -> str:
-    """Mask what looks like a password or secret option in a URL that could not be parsed."""
-    return _SECRET_IN_TEXT.sub(r"\1***", _PASSWORD_IN_TEXT.sub(r"\1***@", text))
+    """Mask what looks like a password or secret option in a URL that could not be parsed.
+
+    Everything after the first ``:`` of a user part (the text between the last ``/`` before an
+    ``@`` and that ``@``) is a password, however broken the rest of the URL is.
+    """
+    at = text.rfind("@")
+    while at > 0:  # every '@', right to left: a broken URL may have several
+        start = text.rfind("/", 0, at) + 1
+        colon = text.find(":", start, at)
+        if colon >= 0:
+            text = f"{text[: colon + 1]}***{text[at:]}"
+            at = colon
+        at = text.rfind("@", 0, at)
+    return _SECRET_IN_TEXT.sub(r"\1***", text)
 
 
 def _shown_raw(text: str, limit: int = 120) -> str:
@@ -208,10 +223,20 @@ def check_url(url: URL) -> None:
         raise DatabaseUrlError(
             f"The database driver '{module}' for '{shown}' is not installed; reinstall RunReady Clinic."
         )
+    if backend == "sqlite" and (url.host or url.username or url.password or url.port):
+        raise DatabaseUrlError(
+            f"The database URL '{shown}' names a host or user, but a SQLite database is a file: "
+            "write sqlite:///PATH/clinic.sqlite3 (three slashes, then the path)."
+        )
     if backend == "sqlite" and _in_memory(url):
         raise DatabaseUrlError(
             f"The database URL '{shown}' is an in-memory database: everything would vanish when the app "
             "closes. Give a file, e.g. sqlite:///PATH/clinic.sqlite3."
+        )
+    if backend == "sqlite" and url.query:
+        raise DatabaseUrlError(
+            f"The database URL '{shown}' has options ({', '.join(sorted(url.query))}); a SQLite clinic "
+            "URL takes none: write sqlite:///PATH/clinic.sqlite3."
         )
     if url.port is not None and not 0 < url.port < 65536:
         raise DatabaseUrlError(f"The database URL '{shown}' has the port {url.port}; a port is 1 to 65535.")

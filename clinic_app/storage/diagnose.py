@@ -27,6 +27,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import URL, make_url
 
@@ -53,6 +54,7 @@ class Condition(enum.Enum):
     READ_ONLY = "read_only"
     LOCKED = "locked"
     DISK_FULL = "disk_full"
+    IO_ERROR = "io_error"
     CORRUPT = "corrupt"
     MISSING_FOLDER = "missing_folder"
     UNREACHABLE = "unreachable"
@@ -100,7 +102,7 @@ def shown_url(url: str | URL) -> str:
     masked; a URL that cannot be parsed is masked as text.
     """
     if isinstance(url, str) and "://" not in url:
-        return url
+        return masked_text(url)
     try:
         parsed = parse_url(url)
     except StorageError:
@@ -160,7 +162,18 @@ def describe_storage_error(exc: BaseException, url: str | URL) -> str:
         if isinstance(link, StorageError):
             return str(link)
     condition = classify(exc)
+    if condition is Condition.IO_ERROR and _disk_is_full(url):
+        condition = Condition.DISK_FULL  # SQLite reports a full disk under WAL as an I/O error
     return _MESSAGES[condition].format(db=shown_url(url), detail=_detail(exc))
+
+
+def _disk_is_full(url: str | URL) -> bool:
+    """True when the folder of a SQLite database (or a plain path) has (almost) no free space left."""
+    try:
+        path = Path(url) if isinstance(url, str) and "://" not in url else sqlite_file(url)
+        return path is not None and shutil.disk_usage(path.parent).free < 64 * 1024
+    except (OSError, StorageError):
+        return False
 
 
 def classify(exc: BaseException) -> Condition:
@@ -181,6 +194,8 @@ def classify(exc: BaseException) -> Condition:
 
 def problem(condition: Condition, url: str | URL, detail: str = "") -> StorageProblemError:
     """Build the error for ``condition`` with the standard message, naming ``url``."""
+    if condition is Condition.IO_ERROR and _disk_is_full(url):
+        condition = Condition.DISK_FULL
     return StorageProblemError(condition, _MESSAGES[condition].format(db=shown_url(url), detail=detail))
 
 
@@ -209,6 +224,11 @@ _MESSAGES: dict[Condition, str] = {
     Condition.DISK_FULL: (
         "The disk holding {db} is full, so the last change could not be written. It was not saved, "
         "and everything saved before is intact. Free some disk space and save again."
+    ),
+    Condition.IO_ERROR: (
+        "The drive holding {db} reported an input/output error{detail}: it may be full, removed or "
+        "failing. The last change was not saved; everything saved before is intact. Free some space or "
+        "check the drive, then try again."
     ),
     Condition.CORRUPT: (
         "{db} is damaged (its integrity check failed{detail}). It was left unchanged. "
@@ -257,6 +277,7 @@ _SQLITE_CONDITIONS: dict[int, Condition] = {
     sqlite3.SQLITE_BUSY: Condition.LOCKED,
     sqlite3.SQLITE_LOCKED: Condition.LOCKED,
     sqlite3.SQLITE_FULL: Condition.DISK_FULL,
+    sqlite3.SQLITE_IOERR: Condition.IO_ERROR,
     sqlite3.SQLITE_READONLY: Condition.READ_ONLY,
     sqlite3.SQLITE_CORRUPT: Condition.CORRUPT,
     sqlite3.SQLITE_CANTOPEN: Condition.MISSING_FOLDER,
@@ -275,6 +296,7 @@ def _classify_sqlite(exc: sqlite3.Error) -> Condition:
         ("not a database", Condition.NOT_A_DATABASE),
         ("locked", Condition.LOCKED),
         ("disk is full", Condition.DISK_FULL),
+        ("disk i/o error", Condition.IO_ERROR),
         ("readonly", Condition.READ_ONLY),
         ("malformed", Condition.CORRUPT),
         ("unable to open", Condition.MISSING_FOLDER),
@@ -323,6 +345,8 @@ def _check_sqlite(path: Path, revisions: tuple[str, ...], *, for_reading: bool =
     folder = path.parent
     if not folder.is_dir():
         raise problem(Condition.MISSING_FOLDER, str(path))
+    if path.is_dir() or (path.exists() and not path.is_file()):
+        raise problem(Condition.NOT_A_DATABASE, str(path))
     warnings = _disk_warnings(folder)
     if not path.exists() or path.stat().st_size == 0:
         if not _writable(folder):
@@ -397,7 +421,7 @@ def _probe_write_lock(path: Path) -> None:
         raise problem(classify(exc), str(path), _detail(exc)) from exc
 
 
-def postgres_connection_options(url: URL) -> dict[str, object]:
+def postgres_connection_options(url: URL) -> dict[str, Any]:
     """Return the libpq options the app's engine would use for ``url``, for the preflight to use too.
 
     The URL's query options (``sslmode``, ``host`` for a socket folder, ``connect_timeout``,
@@ -405,7 +429,7 @@ def postgres_connection_options(url: URL) -> dict[str, object]:
     them, so the check connects exactly as the app will; the preflight's own time limit applies only
     when the URL sets none. A repeated option (several hosts) is joined with commas, as libpq expects.
     """
-    options: dict[str, object] = {
+    options: dict[str, Any] = {
         "dbname": url.database or "postgres",
         "host": url.host,
         "port": url.port,

@@ -171,3 +171,16 @@ def test_bad_today_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
         main(["assess", str(SCENARIOS / "01_ready_experienced_runner.json"), "--today", "25/11/2026"])
     assert info.value.code == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_names_are_escaped_in_the_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A right-to-left override in a name reaches the terminal as an escape, in text and in JSON."""
+    data = _scenario("01_ready_experienced_runner")
+    data["patient"]["given_names"] = "Chi\u202eamaka"
+    path = tmp_path / "visit.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for extra in ((), ("--format", "json")):
+        code, out, _err = _run(capsys, str(path), *TODAY, *extra)
+        assert code == 0 and "\u202e" not in out
+    code, out, _err = _run(capsys, str(path), *TODAY)
+    assert "Chi\\u202eamaka" in out

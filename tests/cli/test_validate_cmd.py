@@ -73,3 +73,46 @@ def test_deeply_nested_json_exits_2(capsys: pytest.CaptureFixture[str], tmp_path
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     assert main(["validate", str(path)]) == 2
     assert "not a valid JSON file" in capsys.readouterr().err
+
+
+def test_dev_zero_is_refused_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """/dev/zero is a device, refused in one line without reading it."""
+    assert main(["validate", "/dev/zero"]) == 2
+    err = capsys.readouterr().err
+    assert "it is a device" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_file_over_the_size_limit_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A file larger than the visit-file limit is one line naming the limit."""
+    path = tmp_path / "big.json"
+    path.write_bytes(b" " * (4 * 1024 * 1024 + 10))
+    assert main(["validate", str(path)]) == 2
+    assert "larger than 4 MiB" in capsys.readouterr().err
+
+
+def test_an_invalid_earlier_visit_is_checked_against_the_forms(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An earlier visit's unknown field is reported at its path, like the current visit's."""
+    data = json.loads((EXAMPLES / "visit-complete.json").read_text(encoding="utf-8"))
+    form = next(iter(data["previous_visits"][0]["results"]))
+    data["previous_visits"][0]["results"][form]["no_such_field"] = 1
+    path = tmp_path / "visit.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    assert any(
+        line.startswith(f"previous_visits[0].results.{form}.no_such_field: ")
+        for line in capsys.readouterr().out.splitlines()
+    )
+
+
+def test_control_characters_in_keys_are_escaped(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A key holding an escape sequence is printed escaped: the terminal is never sent ESC."""
+    data = json.loads((EXAMPLES / "visit-complete.json").read_text(encoding="utf-8"))
+    data["results"]["hop"]["\u202e\x1b[2J"] = 1
+    path = tmp_path / "visit.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert 'results.hop["\\u202e\\u001b[2J"]' in out

@@ -72,3 +72,13 @@ def test_top_level_database_applies_to_a_command(tmp_path: Path, capsys: pytest.
     assert str(tmp_path / "given.sqlite3") in capsys.readouterr().out
     assert main(["overview", "--database", url]) == 0
     assert str(tmp_path / "given.sqlite3") in capsys.readouterr().out
+
+
+def test_output_piped_into_head_ends_quietly() -> None:
+    """A reader that stops early (``| head -1``) leaves no BrokenPipeError or traceback on stderr."""
+    done = subprocess.run(
+        f"'{sys.executable}' -m clinic_app forms show diastasis | head -1",
+        shell=True, capture_output=True, text=True, check=False, timeout=60,
+    )
+    assert done.stdout.count("\n") == 1
+    assert "Error" not in done.stderr and "Traceback" not in done.stderr

@@ -35,7 +35,7 @@ from clinic_app.storage.diagnose import (
     describe_storage_error,
     shown_url,
 )
-from clinic_app.storage.migrate import migrate
+from clinic_app.storage.migrate import current_revision, migrate
 
 
 def open_clinic(
@@ -108,6 +108,11 @@ def _open_for_reading(url: Any, refusal: StorageProblemError) -> Database:
             "first. Open it once with write access (or copy it to a writable folder); it was left unchanged.",
         )
     return open_database(url, read_only=refusal.condition is Condition.READ_ONLY)
+
+
+def schema_revision(db: Database) -> str:
+    """The schema revision recorded in the open database (the self-test prints it)."""
+    return current_revision(db.engine) or "none"
 
 
 def explain_failure(error: BaseException, url: str | None = None) -> str | None:

@@ -39,6 +39,7 @@ from clinic_app.ui.patients.dialog import PatientDialog
 from clinic_app.ui.patients.model import PatientListModel, PatientSearch
 from clinic_app.ui.patients.page import PatientPage
 from clinic_app.ui.signin import LockScreen
+from clinic_app.ui.tools import ToolActions
 from clinic_app.ui.visit.actions import DecisionActions
 from clinic_app.ui.visit.editor import VisitEditor
 from clinic_app.ui.visit.proposal import ProposalPanel
@@ -125,8 +126,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.busy_label)
         self.statusBar().addPermanentWidget(self.user_label)
 
+        self.tools = ToolActions(self, ctx)
         self._build_menus()
         self._connect()
+        self._page_changed(self.stack.currentIndex())  # visit actions start off on the welcome page
         self.idle = IdleWatcher(ctx.idle_lock_minutes, self)
         self.idle.idle_did_expire.connect(self.lock)
         self._refresh_user()
@@ -136,11 +139,12 @@ class MainWindow(QMainWindow):
         self._start_timer.setInterval(0)
         self._start_timer.timeout.connect(self._initial_search)
         self._start_timer.timeout.connect(self.editor.batteries.start_background_build)
+        self._start_timer.timeout.connect(self.tools.start)
         self._start_timer.start()
 
     # --- construction ------------------------------------------------------------------------------
 
-    def _action(self, menu: object, name: str, slot: object) -> QAction:
+    def add_action(self, menu: object, name: str, slot: object) -> QAction:
         """Add the named action (text and shortcut from ``keyboard.SHORTCUTS``) to a menu."""
         text, keys = SHORTCUTS[name]
         action = QAction(text, self)
@@ -155,27 +159,32 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self.new_patient_action = self._action(file_menu, "new_patient", self.new_patient)
-        self.search_action = self._action(file_menu, "search", self.focus_search)
+        self.new_patient_action = self.add_action(file_menu, "new_patient", self.new_patient)
+        self.search_action = self.add_action(file_menu, "search", self.focus_search)
         file_menu.addSeparator()
-        self.lock_action = self._action(file_menu, "lock", self.lock)
-        self.quit_action = self._action(file_menu, "quit", self.close)
+        self.tools.build_file(file_menu)
+        file_menu.addSeparator()
+        self.lock_action = self.add_action(file_menu, "lock", self.lock)
+        self.quit_action = self.add_action(file_menu, "quit", self.close)
         visit_menu = bar.addMenu("&Visit")
-        self.new_visit_action = self._action(visit_menu, "new_visit", self.patient_page.new_visit)
-        self.save_action = self._action(visit_menu, "save", self.save)
+        self.new_visit_action = self.add_action(visit_menu, "new_visit", self.patient_page.new_visit)
+        self.save_action = self.add_action(visit_menu, "save", self.save)
         visit_menu.addSeparator()
-        self.next_action = self._action(visit_menu, "next_battery", self.editor.next_battery)
-        self.previous_action = self._action(visit_menu, "previous_battery", self.editor.previous_battery)
-        self.copy_action = self._action(visit_menu, "copy_last", self.editor.copy_from_last_visit)
-        self.back_action = self._action(visit_menu, "back", self.show_patient_page)
+        self.next_action = self.add_action(visit_menu, "next_battery", self.editor.next_battery)
+        self.previous_action = self.add_action(visit_menu, "previous_battery", self.editor.previous_battery)
+        self.copy_action = self.add_action(visit_menu, "copy_last", self.editor.copy_from_last_visit)
+        self.back_action = self.add_action(visit_menu, "back", self.show_patient_page)
         visit_menu.addSeparator()
-        self.confirm_action = self._action(visit_menu, "confirm", self.actions_.confirm)
-        self.override_action = self._action(visit_menu, "override", self.actions_.override)
-        self.sign_action = self._action(visit_menu, "sign", self.actions_.sign)
-        self.amend_action = self._action(visit_menu, "amend", self.actions_.amend)
+        self.confirm_action = self.add_action(visit_menu, "confirm", self.actions_.confirm)
+        self.override_action = self.add_action(visit_menu, "override", self.actions_.override)
+        self.sign_action = self.add_action(visit_menu, "sign", self.actions_.sign)
+        self.amend_action = self.add_action(visit_menu, "amend", self.actions_.amend)
+        visit_menu.addSeparator()
+        self.tools.build_visit(visit_menu)
+        self.tools.build_reports(bar.addMenu("&Reports"))
         help_menu = bar.addMenu("&Help")
-        self.keyboard_action = self._action(help_menu, "keyboard", self.show_keyboard)
-        self.about_action = self._action(help_menu, "about", self.show_about)
+        self.keyboard_action = self.add_action(help_menu, "keyboard", self.show_keyboard)
+        self.about_action = self.add_action(help_menu, "about", self.show_about)
         self._visit_actions = (
             self.save_action,
             self.next_action,
@@ -186,6 +195,7 @@ class MainWindow(QMainWindow):
             self.override_action,
             self.sign_action,
             self.amend_action,
+            *self.tools.visit_actions,
         )
 
     def _connect(self) -> None:
@@ -349,6 +359,7 @@ class MainWindow(QMainWindow):
             self.new_patient_action,
             self.search_action,
             self.new_visit_action,
+            *self.tools.clinic_actions,
         ):
             action.setEnabled(False)
 
@@ -366,6 +377,7 @@ class MainWindow(QMainWindow):
             self.new_patient_action,
             self.search_action,
             self.new_visit_action,
+            *self.tools.clinic_actions,
         ):
             action.setEnabled(True)
         self.stack.setCurrentIndex(self._before_lock if same else WELCOME)

@@ -14,6 +14,7 @@ ALL_TIME = (dt.date(2000, 1, 1), dt.date(2100, 1, 1))
 
 
 def batch_dialog(main_window, ctx, folder) -> ReportBatchDialog:
+    """A shown batch dialog over all time, writing into ``folder``, run in threads."""
     dialog = ReportBatchDialog(main_window, ctx, processes=False)
     dialog.set_period(*ALL_TIME)
     dialog.folder.setText(str(folder))
@@ -94,7 +95,9 @@ def test_cancel_button_sets_the_stop_and_a_bad_period_is_refused(qtbot, main_win
     dialog.close()
 
 
-def test_folder_is_chosen_through_the_dialog_and_entry_point_opens(qtbot, main_window, ctx, tmp_path, monkeypatch):
+def test_folder_is_chosen_through_the_dialog_and_entry_point_opens(
+    qtbot, main_window, ctx, tmp_path, monkeypatch
+):
     """Choose… fills the folder from the file dialog; run_report_batch opens the dialog over the window."""
     monkeypatch.setattr(dialogs, "ask_folder", lambda parent, title, start: tmp_path / "chosen")
     dialog = run_report_batch(main_window, ctx)

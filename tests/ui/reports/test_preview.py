@@ -8,6 +8,7 @@ from clinic_app.ui.reports.preview import ReportPreviewDialog, show_report_previ
 
 
 def open_preview(qtbot, window, ctx, visit_id: str, kind: str) -> ReportPreviewDialog:
+    """A shown preview of ``kind`` for the visit, once its PDF has loaded."""
     dialog = ReportPreviewDialog(window, ctx, visit_id, kind)
     dialog.show()
     with qtbot.waitSignal(dialog.report_did_load, timeout=20_000):

@@ -18,6 +18,7 @@ PRINT_DPI = 100  # low enough to keep the test quick; the path is the same as at
 
 
 def opened(qtbot, window, ctx, visit_id: str, kind: str) -> ReportPreviewDialog:
+    """A shown preview of ``kind`` for the visit, once its PDF has loaded."""
     dialog = ReportPreviewDialog(window, ctx, visit_id, kind)
     dialog.show()
     with qtbot.waitSignal(dialog.report_did_load, timeout=20_000):

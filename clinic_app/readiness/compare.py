@@ -21,6 +21,11 @@ _STRENGTH = ("calf_raise", "bridge", "sit_to_stand", "hip_abduction")
 IMPROVED, WORSE, NO_REAL_CHANGE, NOT_COMPARABLE = "improved", "worse", "no real change", "not comparable"
 
 
+
+def _capital(label: str) -> str:
+    """A protocol label as the first word of a table row ("single hop" → "Single hop")."""
+    return label[:1].upper() + label[1:]
+
 def compare_visits(record: VisitRecord, protocol: Protocol) -> tuple[MeasureChange, ...]:
     """Compare the visit with the most recent earlier one (``record.previous[-1]``), if any."""
     if not record.previous:
@@ -50,14 +55,14 @@ def compare_results(previous: Results, current: Results, protocol: Protocol,
     out.extend(_ird(previous, current, limits))
     lsi_before, lsi_now = hop_lsis(previous), hop_lsis(current)
     for test in (t for t in lsi_now if t in lsi_before):
-        out.append(_change(f"hop.{test}.lsi", f"{protocol.label('hop.' + test)} LSI", lsi_before[test][0],
-                           lsi_now[test][0], limits["hop_lsi_pct"], True, "%",
-                           "H2: under 8 % is within test error"))
+        label = _capital(protocol.label("hop." + test))
+        out.append(_change(f"hop.{test}.lsi", f"{label} LSI", lsi_before[test][0], lsi_now[test][0],
+                           limits["hop_lsi_pct"], True, "%", "H2: under 8 % is within test error"))
     for test in _STRENGTH:
         for side in ("left", "right"):
             path = f"strength.{test}.{side}"
-            out.extend(_pair(path, f"{protocol.label('strength.' + test)} ({side})", previous, current,
-                             limits["strength_reps"], True, "reps"))
+            label = f"{_capital(protocol.label('strength.' + test))} ({side})"
+            out.extend(_pair(path, label, previous, current, limits["strength_reps"], True, "reps"))
     out.extend(_pair("pelvic_floor.mos", "Modified Oxford grade", previous, current, limits["mos_grades"],
                      True, "", "MOS agreement between testers is mostly within one grade"))
     iciq_before, iciq_now = _iciq(previous), _iciq(current)

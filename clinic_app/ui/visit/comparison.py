@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCharts import QChart, QChartView, QLegend, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
@@ -91,7 +91,8 @@ def chart_view(spec: TrendChart, parent: QWidget) -> QChartView:
     """Draw one small trend chart: a line and markers per series, the threshold dashed, a legend."""
     chart = QChart()
     chart.setTitle(f"{spec.title} ({spec.unit})" if spec.unit and spec.unit not in spec.title else spec.title)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    # On the right the legend stacks one entry per line, so no name is cut at 150 % or with 8 series.
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
     chart.legend().setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)  # shapes, not colour only
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     x_axis, y_axis = QValueAxis(), QValueAxis()
@@ -137,9 +138,13 @@ def chart_view(spec: TrendChart, parent: QWidget) -> QChartView:
         chart.addSeries(limit)
         limit.attachAxis(x_axis)
         limit.attachAxis(y_axis)
+    names = [s.legend for s in spec.series] + ([limit.name()] if spec.threshold is not None else [])
+    metrics = QFontMetrics(chart.legend().font())
+    widest = max(metrics.horizontalAdvance(name) for name in names)
+    chart.legend().setMinimumWidth(widest + 3 * chart.legend().font().pointSizeF() + 40)  # + marker
     view = QChartView(chart, parent)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumSize(460, 320)
+    view.setMinimumSize(max(460, widest + 330), 320)
     return view
 
 
@@ -179,6 +184,7 @@ class ComparisonView(QWidget):
         layout.addWidget(self.table, 2)
         charts = QWidget(self)
         grid = QGridLayout(charts)
+        self.charts_area = charts
         self.charts = [chart_view(spec, charts) for spec in followup.charts]
         for number, view in enumerate(self.charts):
             grid.addWidget(view, number // 2, number % 2)
@@ -224,4 +230,7 @@ def comparison_shots(window: QWidget, ctx: Any, shot: Any) -> None:
     for name, visit_id in shots:
         dialog = open_comparison(window, ctx, visit_id)
         shot(name, dialog)
+        charts = dialog.view.charts_area
+        charts.resize(charts.sizeHint())
+        shot(f"{name}-charts", charts)
         dialog.done(0)

@@ -432,6 +432,18 @@ def _check_ird_pair(prefs: Preferences) -> list[FieldError]:
     return [FieldError("ird_unit", error.message) for error in found if error.path == "diastasis.unit"]
 
 
+def new_visit_values(prefs: Preferences) -> Results:
+    """The values a new visit starts with: the clinic's usual diastasis method and unit.
+
+    A pair the forms refuse (a file edited by hand) starts the visit empty rather than failing it.
+    """
+    chosen = {"diastasis.method": prefs.ird_method, "diastasis.unit": prefs.ird_unit}
+    values: dict[FieldPath, Any] = {FieldPath(path): value for path, value in chosen.items() if value}
+    if not values or _check_ird_pair(prefs):
+        return Results()
+    return Results(values)
+
+
 def save(prefs: Preferences, folder: Path | None = None) -> list[Path]:
     """Check every value again and write both files (each replaced whole, never half-written).
 

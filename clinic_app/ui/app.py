@@ -25,7 +25,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
-from clinic_app.services import patients
+from clinic_app.services import patients, preferences
 from clinic_app.services.clinic import Database, database_label, explain_failure, open_clinic
 from clinic_app.services.demo import build_demo, is_demo, load_demo_spec
 from clinic_app.services.journal import DraftJournal
@@ -135,6 +135,17 @@ def uses_default_database(url: str | None, environ: Mapping[str, str] | None = N
     """True when neither ``--database`` nor the environment names a database: the per-user file."""
     environ = os.environ if environ is None else environ
     return not url and not environ.get(DATABASE_URL_ENV)
+
+
+def chosen_database(url: str | None, environ: Mapping[str, str] | None = None) -> str | None:
+    """``--database``, else the environment's URL, else the one saved in Preferences → Database.
+
+    A database chosen in the preferences counts as named: it is never filled with the demo clinic.
+    """
+    environ = os.environ if environ is None else environ
+    if url or environ.get(DATABASE_URL_ENV):
+        return url
+    return preferences.load().database_url or None
 
 
 def open_window_clinic(url: str | None) -> Database:
@@ -363,21 +374,22 @@ def run(argv: Sequence[str] | None = None) -> int:
         return QApplication.activeWindow()
 
     reporter: CrashReporter = install_excepthook(log_folder, crash_parent)
+    url = chosen_database(args.database)
     try:
         try:
-            db = open_with_progress(args.database)
+            db = open_with_progress(url)
         except Exception as error:
-            message = explain_failure(error, args.database)
+            message = explain_failure(error, url)
             if message is None:
                 raise
             ask.show_error(None, "RunReady Clinic cannot open the clinic", message)
             return 1
         tasks = TaskRunner()
         try:
-            user = sign_in_interactively(db, tasks, settings, url=args.database)
+            user = sign_in_interactively(db, tasks, settings, url=url)
             if user is None:
                 return 0
-            ctx = build_context(db, url=args.database, user=user, tasks=tasks, settings=settings,
+            ctx = build_context(db, url=url, user=user, tasks=tasks, settings=settings,
                                 log_folder=log_folder)
             window = start_window(ctx, settings=settings)
             restore = getattr(window, "restore_journal", None)

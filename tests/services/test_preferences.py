@@ -184,3 +184,14 @@ def test_check_connection_reports_in_words(tmp_path):
     refused = check_connection(f"sqlite:///{odd}")
     assert not refused.ok and str(odd) in refused.message
     assert not check_connection("mysql://db/runready").ok
+
+
+def test_a_new_visit_starts_with_the_saved_method_and_unit_or_with_nothing():
+    """Both saved: both filled in; a pair the forms refuse, or nothing saved: an empty visit."""
+    base = preferences.defaults()
+    assert dict(preferences.new_visit_values(base)) == {}
+    chosen = dataclasses.replace(base, ird_method="calipers", ird_unit="mm")
+    expected = {"diastasis.method": "calipers", "diastasis.unit": "mm"}
+    assert dict(preferences.new_visit_values(chosen)) == expected
+    refused = dataclasses.replace(base, ird_method="calipers", ird_unit="finger_widths")
+    assert dict(preferences.new_visit_values(refused)) == {}

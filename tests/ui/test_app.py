@@ -245,3 +245,18 @@ def test_opening_runs_off_the_gui_thread_and_reports_failures(qtbot, tmp_path: P
     with pytest.raises(Exception) as caught:
         app_module.open_with_progress(f"sqlite:///{bad}")
     assert app_module.explain_failure(caught.value, f"sqlite:///{bad}")
+
+
+def test_the_database_saved_in_preferences_is_used_after_the_flag_and_the_environment(tmp_path: Path) -> None:
+    """--database wins, then CLINIC_APP_DATABASE_URL; otherwise the URL saved in the preferences."""
+    import dataclasses
+
+    from clinic_app.services import preferences
+
+    assert app_module.chosen_database(None, environ={}) is None
+    saved = f"sqlite:///{tmp_path / 'shared.db'}"
+    preferences.save(dataclasses.replace(preferences.load(), database_url=saved))
+    assert app_module.chosen_database(None, environ={}) == saved
+    assert app_module.chosen_database("sqlite:///other.db", environ={}) == "sqlite:///other.db"
+    from_env = {"CLINIC_APP_DATABASE_URL": "sqlite:///env.db"}
+    assert app_module.chosen_database(None, environ=from_env) is None  # open_clinic reads the environment

@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from clinic_app.domain.enums import VisitStatus
-from clinic_app.services import visits
+from clinic_app.services import preferences, visits
 from clinic_app.services.changes import Changes
 from clinic_app.services.dto import VisitSummary
 from clinic_app.services.errors import ValidationFailed
@@ -131,6 +131,7 @@ class NewVisitDialog(QDialog):
             self.patient_id,
             self.visit_date(),
             user=self.ctx.signed_in,
+            results=preferences.new_visit_values(preferences.load()),
         )
         self.ctx.tasks.run_op(
             op, success=self._saved, failure=self._failed, initiator=self, label="Opening a visit…"

@@ -4,6 +4,7 @@ opening, creating and amending a visit announce it; amendments carry a reason; a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -184,3 +185,16 @@ def test_patient_without_a_birth_cannot_start_a_visit(qtbot, ctx) -> None:
     shown.load(str(created.created_id))
     assert not shown.new_visit_button.isEnabled() and "No birth" in shown.status_label.message
     assert shown.delivery_button.isEnabled() and not shown.open_button.isEnabled()
+
+
+def test_a_new_visit_starts_with_the_usual_diastasis_method_and_unit(qtbot, page, monkeypatch) -> None:
+    """Preferences → default method and unit are already filled in on the new draft."""
+    from clinic_app.services import preferences
+
+    preferences.save(dataclasses.replace(preferences.load(), ird_method="calipers", ird_unit="mm"))
+    monkeypatch.setattr(ask, "run_dialog", lambda dialog: dialog.save() or True)
+    with qtbot.waitSignal(page.visit_did_open, timeout=1000) as opened:
+        page.new_visit()
+    created = visits.get_visit(page.ctx.db, opened.args[1])
+    assert created.results["diastasis.method"] == "calipers"
+    assert created.results["diastasis.unit"] == "mm"

@@ -478,4 +478,5 @@ class MainWindow(QMainWindow):
         self.idle.uninstall()  # an application-wide filter must not outlive the window
         self.search.stop()
         self.editor.batteries.stop_background_build()
+        self.tools.stop()
         super().closeEvent(event)

@@ -95,10 +95,14 @@ class ToolActions(QObject):
         """Called once the window is shown: schedule the report warm-up."""
         self._warm_timer.start()
 
+    def stop(self) -> None:
+        """Called as the window closes: a warm-up not yet started never runs."""
+        self._warm_timer.stop()
+
     @Slot()
     def warm_up(self) -> None:
         """Load Qt PDF and the report libraries, so the first preview opens as fast as later ones."""
-        if self.ctx.user is None:
+        if self.ctx.user is None or not self.window.isVisible():
             return
         _tool("warm_up")(self.window, self.ctx)
 

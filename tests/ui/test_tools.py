@@ -80,3 +80,14 @@ def test_the_runner_is_not_offered_on_a_signed_visit(qtbot, window, opened) -> N
     assert window.editor.read_only
     window.tools.runner()
     assert opened == []
+
+
+def test_closing_the_window_cancels_the_report_warm_up(qtbot, window, monkeypatch) -> None:
+    """A warm-up scheduled before the window closed never runs (its task runner may be gone)."""
+    started: list[str] = []
+    monkeypatch.setattr(tools, "_tool", lambda tool: lambda *args: started.append(tool))
+    window.tools.start()
+    window.close()
+    assert not window.tools._warm_timer.isActive()
+    window.tools.warm_up()  # a timeout already queued does nothing on a closed window
+    assert started == []

@@ -93,7 +93,7 @@ def render_text(record: VisitRecord, decision: Decision, protocol: Protocol) -> 
     _section(lines, "Cautions", [_finding(f) for f in decision.cautions])
     _section(lines, "Notes", [_finding(f) for f in decision.notes])
     _section(lines, "Not assessed", [
-        f"[{g.rule_id}] {g.title}{' (gate)' if g.gate else ''}: {', '.join(g.missing)}"
+        f"[{g.rule_id}] {g.title}{' (gate)' if g.gate else ''}: {'; '.join(g.needs or g.missing)}"
         for g in decision.not_assessed
     ])
     _section(lines, "Passed", [

@@ -77,6 +77,8 @@ def test_text_shows_reasons_not_assessed_plan_and_referral(capsys: pytest.Captur
         capsys, str(SCENARIOS / "07_incomplete_exam_declined_strength_not_tested.json"), *TODAY
     )
     assert "Not assessed:" in incomplete and "[O1] Prolapse stage or grade (gate)" in incomplete
+    assert "Prolapse examination: Performed (recorded: Declined by the patient)" in incomplete
+    assert "strength.bridge.left" not in incomplete  # needs in words, not field paths
     _, refer, _ = _run(capsys, str(SCENARIOS / "03_refer_bleeding_bowel_urgency.json"), *TODAY)
     assert "Referral (urgent):" in refer and "walk–run plan" not in refer
 

@@ -123,7 +123,20 @@ SHOWN_MISSING = 4
 
 def missing_summary(missing: Iterable[str]) -> list[str]:
     """Like :func:`missing_labels`, shortened for the panel: the first few, then "and N more"."""
-    labels = missing_labels(missing)
+    return _shortened(missing_labels(missing))
+
+
+def needs_summary(gap: NotAssessed) -> list[str]:
+    """What a gap still needs, in the engine's words (a "one of" group reads as one need).
+
+    Decisions stored before the engine wrote ``needs`` fall back to the missing fields' labels.
+    """
+    if not gap.needs:
+        return missing_summary(gap.missing)
+    return _shortened([need[:1].upper() + need[1:] for need in gap.needs])
+
+
+def _shortened(labels: list[str]) -> list[str]:
     if len(labels) <= SHOWN_MISSING + 1:
         return labels
     rest = len(labels) - SHOWN_MISSING
@@ -157,7 +170,7 @@ def _finding_html(finding: Finding) -> str:
 def _gap_html(gap: NotAssessed) -> str:
     kind = "gate: blocks a ready proposal" if gap.gate else "check only, not a gate"
     extra = " <i>(can be set aside with a reason)</i>" if gap.gate and gap.overridable else ""
-    missing = "; ".join(escape(label) for label in missing_summary(gap.missing))
+    missing = "; ".join(escape(label) for label in needs_summary(gap))
     return (
         f"<p><b>{escape(gap.rule_id)} · {escape(gap.title)}</b> — {kind}{extra}<br>"
         f"Missing: {missing}</p>"

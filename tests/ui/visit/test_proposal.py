@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from clinic_app.domain.visitfile import parse_visit_file
-from clinic_app.readiness.decision import ClinicianAction, Decision, Status
+from clinic_app.readiness.decision import ClinicianAction, Decision, NotAssessed, Status
 from clinic_app.readiness.engine import assess
 from clinic_app.ui.outcome import outcome_text
-from clinic_app.ui.visit.proposal import ClinicianDecisionView, ProposalPanel, missing_labels
+from clinic_app.ui.visit.proposal import ClinicianDecisionView, ProposalPanel, missing_labels, needs_summary
 
 SCENARIOS = sorted((Path(__file__).parents[2] / "readiness" / "scenarios").glob("*.json"))
 
@@ -65,14 +65,22 @@ def test_overridable_hold_is_marked(panel: ProposalPanel) -> None:
     assert "can be overridden" not in p1
 
 
-def test_not_assessed_names_missing_fields_by_label(panel: ProposalPanel) -> None:
-    """Not-assessed gates name the missing fields by their form label, with the side."""
+def test_not_assessed_names_what_is_missing_in_words(panel: ProposalPanel) -> None:
+    """Not-assessed gates say what the rule still needs, by label and side, never by field path."""
     decision = scenario_decision(next(p for p in SCENARIOS if "incomplete" in p.stem))
     panel.show_decision(decision)
     text = panel.text()
     assert "Not assessed (" in text
-    assert "Single-leg bridge (left, right)" in text
+    assert "Single-leg bridge (left); Single-leg bridge (right)" in text
+    assert "Prolapse examination: Performed (recorded: Declined by the patient)" in text
+    assert "and 7 more (listed in the clinician summary)" in text  # J1: scoring + ten criteria, shortened
     assert "strength.bridge.left" not in text
+
+
+def test_a_gap_stored_without_needs_falls_back_to_field_labels() -> None:
+    """A decision stored before the engine wrote its needs still names the fields by label."""
+    gap = NotAssessed("S2", "Single-leg bridge", ("strength.bridge.left", "strength.bridge.right"), True)
+    assert needs_summary(gap) == ["S2 Single-leg bridge (left, right)"]
 
 
 def test_missing_labels_keeps_unknown_text() -> None:

@@ -21,8 +21,8 @@ EMPTY = "—"
 
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
 _WHOLE = re.compile(r"^[+-]?\d+$")
-_ONE_LINE_CHARS = 60
-_TICKS_PER_LINE = 3
+_LINE_CHARS = 32
+"""Characters of tick labels on one line of a row of ticks."""
 
 
 def parse_number(text: str, kind: FieldKind) -> Value | None:
@@ -200,6 +200,18 @@ class OptionCombo(QComboBox):
             self.changed.emit()
 
 
+def ticks_per_line(labels: list[str], budget: int = _LINE_CHARS) -> int:
+    """The most ticks per line (same count on every line) whose labels fit ``budget`` characters.
+
+    A grid of long labels needs more width than the page has at 150 % and would scroll sideways.
+    """
+    for per_line in range(len(labels), 1, -1):
+        lines = [labels[start : start + per_line] for start in range(0, len(labels), per_line)]
+        if max(sum(len(label) for label in line) for line in lines) <= budget:
+            return per_line
+    return 1
+
+
 class ChecksBox(QFrame):
     """A row of ticks for a multichoice field; ticking an exclusive option ("None") unticks the rest."""
 
@@ -215,8 +227,7 @@ class ChecksBox(QFrame):
         grid.setContentsMargins(2, 2, 2, 2)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
-        wide = sum(len(choice.label) for choice in spec.choices) > _ONE_LINE_CHARS
-        per_line = _TICKS_PER_LINE if wide else len(spec.choices)
+        per_line = ticks_per_line([choice.label for choice in spec.choices])
         for index, choice in enumerate(spec.choices):
             box = QCheckBox(choice.label, self)
             box.setAccessibleName(f"{spec.label}: {choice.label}")

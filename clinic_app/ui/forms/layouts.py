@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from clinic_app.assessment.layout import LayoutSpec
 from clinic_app.assessment.spec import FormSpec
 from clinic_app.ui.forms.base import FieldWidget
+from clinic_app.ui.forms.flow import FlowLayout
 
 DERIVED_CAPTIONS = {"popq_stage": "POP-Q stage"}
 """How a derived measure is introduced under its layout."""
@@ -32,7 +32,6 @@ NOT_YET = "— (not all points recorded)"
 """Shown for a derived measure before the services have computed it."""
 
 _BRACKETED = re.compile(r"\(([^()]+)\)\s*$")
-_TASK_COLUMNS = 3
 
 
 def short_name(label: str) -> str:
@@ -124,7 +123,7 @@ def render_grid(
     columns = len(max(layout.rows, key=len))
     digit = box.fontMetrics().horizontalAdvance("0")
     for column in range(columns):
-        grid.setColumnMinimumWidth(column, digit * 22)  # equal cells; a message wraps inside its cell
+        grid.setColumnMinimumWidth(column, digit * 15)  # equal cells; a message wraps inside its cell
     grid.setColumnStretch(columns, 1)
     box.body.addLayout(grid)
     box._add_derived()
@@ -138,6 +137,7 @@ def render_table(
     box = LayoutWidget(layout, parent)
     if layout.above:
         above = QFormLayout()
+        above.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a long choice goes under its label
         for field_id in layout.above:
             widget = widgets[field_id]
             above.addRow(_caption(widget.caption, widget, box), widget)
@@ -164,25 +164,25 @@ def render_table(
 def render_task(
     layout: LayoutSpec, form: FormSpec, widgets: Mapping[str, FieldWidget], parent: QWidget | None = None
 ) -> LayoutWidget:
-    """One task compactly: each field under a short caption, three to a line, left to right."""
+    """One task compactly: each field under a short caption, left to right, wrapping as needed.
+
+    The fields flow (:class:`~clinic_app.ui.forms.flow.FlowLayout`): three or four to a line at
+    100 %, fewer at 150 % or in a narrow window, never scrolling sideways.
+    """
     box = LayoutWidget(layout, parent)
     box.body.setSpacing(6)
-    line: QHBoxLayout | None = None
-    for index, field_id in enumerate(layout.fields):
-        if index % _TASK_COLUMNS == 0:
-            line = QHBoxLayout()
-            line.setSpacing(24)
-            box.body.addLayout(line)
-        assert line is not None
+    flow = FlowLayout(spacing=24, line_spacing=8)
+    box.body.addLayout(flow)
+    for field_id in layout.fields:
         widget = widgets[field_id]
-        cell = QVBoxLayout()
-        cell.setSpacing(2)
-        cell.addWidget(_caption(task_caption(widget.caption, layout.title), widget, box, small=True))
-        cell.addWidget(widget)
-        cell.addStretch(1)
-        line.addLayout(cell)
-        if index % _TASK_COLUMNS == _TASK_COLUMNS - 1 or index == len(layout.fields) - 1:
-            line.addStretch(1)
+        cell = QWidget(box)
+        column = QVBoxLayout(cell)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(_caption(task_caption(widget.caption, layout.title), widget, cell, small=True))
+        column.addWidget(widget)
+        column.addStretch(1)
+        flow.addWidget(cell)
     box._add_derived()
     return box
 

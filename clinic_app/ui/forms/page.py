@@ -117,6 +117,8 @@ class BatteryPage(QWidget):
                 box = QGroupBox(spec.group or self.form.title, content)
                 rows = QFormLayout(box)
                 rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+                # A field too wide for the space beside its caption goes under it (150 %, narrow window).
+                rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
                 self.body.addWidget(box)
             rows.addRow(self._caption(spec, box), self.widgets[spec.id])
             self._order.append(spec.id)
@@ -127,7 +129,7 @@ class BatteryPage(QWidget):
         if not self._captions:
             return
         digit = self._captions[0].fontMetrics().horizontalAdvance("0")
-        width = min(max(label.sizeHint().width() for label in self._captions), digit * 40)
+        width = min(max(label.sizeHint().width() for label in self._captions), digit * 30)
         for label in self._captions:
             label.setWordWrap(label.sizeHint().width() > width)
             label.setFixedWidth(width)

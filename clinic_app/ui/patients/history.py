@@ -25,7 +25,8 @@ from clinic_app.ui.patients.dialog import ErrorLabel
 from clinic_app.ui.patients.words import day_text, status_words
 from clinic_app.ui.tablemodel import AnyIndex, RecordTableModel
 
-VISIT_COLUMNS = ("Date", "Clinician", "Weeks postpartum", "Sign-off", "Proposed", "Final outcome")
+VISIT_COLUMNS = ("Date", "Clinician", "Weeks", "Sign-off", "Proposed", "Final outcome")
+"""Headings of the visit history; "Weeks" is weeks since the birth the visit follows up."""
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole
 """The row's :class:`VisitSummary`."""
 

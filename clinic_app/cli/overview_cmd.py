@@ -12,6 +12,7 @@ import argparse
 import sys
 from typing import Any
 
+from clinic_app.cli.terminal import safe
 from clinic_app.services import patients
 from clinic_app.services.clinic import explain_failure, open_clinic
 from clinic_app.storage.database import Database, resolve_database_url
@@ -55,7 +56,8 @@ def _print_overview(db: Database, shown: str) -> None:
     """Print the overview of an open clinic database."""
     print(f"RunReady Clinic — database: {shown}")
     staff = patients.list_clinicians(db)
-    print(f"Clinicians: {', '.join(c.name for c in staff) if staff else 'none yet (see: clinicians add)'}")
+    names = ", ".join(c.name for c in staff) if staff else "none yet (see: clinicians add)"
+    print(safe(f"Clinicians: {names}"))
     everyone = patients.search_patients(db, "", limit=_LIST_LIMIT)
     print(f"Patients: {len(everyone)}")
     rows: list[str] = []
@@ -71,7 +73,7 @@ def _print_overview(db: Database, shown: str) -> None:
         )
     if rows:
         print("\nLatest visit of each patient seen (name, visit, date, sign-off, clinician's decision):")
-        print("\n".join(rows))
+        print(safe("\n".join(rows), keep_newlines=True))
     else:
         print("No visits recorded yet. 'python -m clinic_app demo' creates a demo clinic to explore.")
     print(

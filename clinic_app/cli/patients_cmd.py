@@ -13,6 +13,7 @@ import getpass
 import sys
 from typing import Any
 
+from clinic_app.cli.terminal import safe
 from clinic_app.services import patients
 from clinic_app.services.clinic import explain_failure, open_clinic
 from clinic_app.services.errors import ValidationFailed
@@ -85,7 +86,8 @@ def run_patients(args: argparse.Namespace) -> int:
         for person in found:
             mark = "  (archived)" if person.archived else ""
             name = f"{person.family_name}, {person.given_names}"
-            print(f"{person.id:<12} {name:<36} born {person.date_of_birth}  {person.record_number}{mark}")
+            line = f"{person.id:<12} {name:<36} born {person.date_of_birth}  {person.record_number}{mark}"
+            print(safe(line))
         return 0
 
     return _with_clinic(args, show, reading=True)
@@ -99,7 +101,7 @@ def run_clinicians_list(args: argparse.Namespace) -> int:
         if not people:
             print("There are no clinician profiles yet; add one with 'clinicians add NAME'.")
         for person in people:
-            print(f"{person.id:<14} {person.name} — {person.profession} {person.registration}".rstrip())
+            print(safe(f"{person.id:<14} {person.name} — {person.profession} {person.registration}".rstrip()))
         return 0
 
     return _with_clinic(args, show, reading=True)
@@ -131,7 +133,7 @@ def run_clinicians_add(args: argparse.Namespace) -> int:
             registration=args.registration,
             clinician_id=args.clinician_id,
         )
-        print(f"Added clinician {args.name} ({changes.created_id}).")
+        print(safe(f"Added clinician {args.name} ({changes.created_id})."))
         return 0
 
     return _with_clinic(args, add)

@@ -97,3 +97,24 @@ def test_newer_schema_is_refused_with_a_message(clinic_url: str, capsys: pytest.
     db.dispose()
     assert main(["patients"]) == 1
     assert "newer" in capsys.readouterr().err
+
+
+def test_a_control_character_stored_in_a_name_is_escaped_on_the_terminal(
+    clinic_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name written into the database by another tool cannot recolour or rewrite the terminal."""
+    db = open_clinic(clinic_url)
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE patients SET family_name = 'Ż\x1b[2Jmuda' WHERE id = 'P-0002'"))
+            connection.execute(text("UPDATE clinicians SET name = 'Sam\x07 Lee' WHERE id = 'C-1'"))
+    finally:
+        db.dispose()
+    assert main(["patients"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "Ż\\u001b[2Jmuda, Łucja" in out
+    assert main(["clinicians", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "\x07" not in listed and "Sam\\u0007 Lee" in listed
+    assert main(["overview"]) == 0
+    assert "\x07" not in capsys.readouterr().out

@@ -21,6 +21,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 import clinic_app
 from clinic_app.domain.files import OutputFileError
@@ -44,7 +45,51 @@ Handler = Callable[[argparse.Namespace], int]
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the top-level parser with every registered sub-command."""
-    parser = argparse.ArgumentParser(
+    parser = _top_level_parser(argparse.ArgumentParser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        module.register(subparsers)
+    return parser
+
+
+class _NeedsFullParserError(Exception):
+    """The arguments need the full parser: a sub-command, help, or a usage error to report."""
+
+
+class _WindowOnlyParser(argparse.ArgumentParser):
+    """The top-level options alone; any usage error means "let the full parser answer"."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _NeedsFullParserError(message)
+
+
+def parse_window_only(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """Parse arguments that name no sub-command without importing the command modules; else None.
+
+    Importing the nine command modules loads the report builder, the exchange and the terminal
+    libraries, a good part of the window's cold start, although starting the window (no command)
+    needs none of them. Only when the arguments are top-level options alone and parse cleanly is the
+    result used; a sub-command, ``-h``/``--help`` (which lists the commands) or any usage error goes to
+    :func:`build_parser`, so what is printed and the exit codes stay those of the full parser.
+    """
+    parser = _top_level_parser(_WindowOnlyParser, add_help=False)
+    try:
+        args, extras = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    except _NeedsFullParserError:
+        return None
+    if extras:
+        return None
+    args.command = None
+    return args
+
+
+def _top_level_parser(
+    kind: type[argparse.ArgumentParser], *, add_help: bool = True
+) -> argparse.ArgumentParser:
+    """The parser with the top-level options only (sub-commands are added by :func:`build_parser`)."""
+    parser = kind(
+        add_help=add_help,
         prog="python -m clinic_app",
         description="RunReady Clinic — return-to-run assessment after childbirth. "
         "Without a command, starts the desktop app.",
@@ -66,17 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
     # Benchmarks only (benchmarks/bench_window.py, bench_bundle.py): start once on a demo clinic, print
     # the phase times, quit. Hidden from --help.
     parser.add_argument("--start-probe", metavar="DEMO_FILE", help=argparse.SUPPRESS)
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
-        module = importlib.import_module(module_name)
-        module.register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    parser: argparse.ArgumentParser | None = None
+    args = parse_window_only(argv)
+    if args is None:
+        parser = build_parser()
+        args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     window_database: str | None = args.window_database
     if args.self_test:
@@ -140,14 +184,14 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
-def _start_default(parser: argparse.ArgumentParser, database: str | None = None) -> int:
+def _start_default(parser: argparse.ArgumentParser | None, database: str | None = None) -> int:
     """Start the desktop app when this build has one, else show the clinic overview.
 
     A build without the window (no ``clinic_app.ui.app``) opens the clinic database (creating and
     migrating it on first start) and prints the overview instead.
 
     Args:
-        parser: the top-level parser (for the overview fallback).
+        parser: the top-level parser (for the overview fallback; built here when None).
         database: the top-level ``--database`` URL, passed on to the window.
     """
     options = ["--database", database] if database else []
@@ -156,7 +200,7 @@ def _start_default(parser: argparse.ArgumentParser, database: str | None = None)
         gui = importlib.import_module("clinic_app.ui.app")
         result: int = gui.run(options)
         return result
-    return handler_for(parser, ["overview", *options])
+    return handler_for(parser or build_parser(), ["overview", *options])
 
 
 def _self_test() -> int:

@@ -107,10 +107,20 @@ def probe_start(path: str, started: float = STARTED) -> dict[str, float]:
     return stamps
 
 
+def entry_started() -> float:
+    """The entry point's own first stamp (``clinic_app.__main__.STARTED``), else this module's import.
+
+    Started as ``python -m clinic_app --start-probe``, the imports of the command line come before
+    this module's; the entry point stamps the time before any of them so they are counted.
+    """
+    stamp = getattr(sys.modules.get("__main__"), "STARTED", None)
+    return stamp if isinstance(stamp, float) and stamp <= STARTED else STARTED
+
+
 def run_probe(path: str, out: TextIO | None = None) -> int:
     """Print the stamps as one JSON line and return 0; 1 with a message when the probe is refused."""
     try:
-        stamps = probe_start(path)
+        stamps = probe_start(path, entry_started())
     except ProbeRefusedError as error:
         print(error, file=sys.stderr)
         return 1

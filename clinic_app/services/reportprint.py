@@ -13,7 +13,6 @@ for each file written (:func:`record_batch`).
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,23 +30,6 @@ from clinic_app.storage import periods
 from clinic_app.storage.database import Database
 
 _UNSAFE = re.compile(r"[^\w.-]+")
-
-
-def _issue(
-    db: Database, visit_id: str, *, kind: str, content: bytes, file_name: str, user: SignedIn
-) -> Changes:
-    """Keep a report record through ``services.records.record_report``.
-
-    That service is moving from a bare actor id to the signed-in clinician (issue 10); this passes
-    whichever it takes, so the window works on both sides of that change.
-    """
-    if "user" in inspect.signature(record_report).parameters:
-        return record_report(  # type: ignore[call-arg, unused-ignore]
-            db, visit_id, kind=kind, content=content, file_name=file_name, user=user
-        )
-    return record_report(  # type: ignore[call-arg, unused-ignore]
-        db, visit_id, kind=kind, content=content, file_name=file_name, actor_id=user.clinician_id
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +99,7 @@ def record_issued(db: Database, report: WindowReport, *, file_name: str, user: S
     """
     if not report.signed:
         return None
-    return _issue(
+    return record_report(
         db, report.visit_id, kind=report.kind.value, content=report.pdf, file_name=file_name, user=user
     )
 
@@ -184,7 +166,7 @@ def record_batch(
         visit_id = visit_of_file.get(path.name)
         if visit_id is None:
             continue
-        changes = _issue(
+        changes = record_report(
             db, visit_id, kind=kind.value, content=path.read_bytes(), file_name=path.name, user=user
         )
         patients |= changes.patient_ids

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import inspect
 import logging
 import threading
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QCloseEvent
@@ -204,7 +202,8 @@ class ReportBatchDialog(QDialog):
             settings=preferences.report_settings(),
             processes=processes,
             workers=None if processes else 1,
-            **_batch_write_options(db_path),
+            overwrite=True,  # a visit's earlier PDF of the same document is replaced
+            protected=(db_path,) if db_path is not None else (),
         )
         self.worker.run(job, success=self._on_built, failure=self._on_failed)
 
@@ -293,22 +292,6 @@ class ReportBatchDialog(QDialog):
         self.worker.shutdown()
         self.replies.close()
         super().done(result)
-
-
-def _batch_write_options(database: Path | None) -> dict[str, Any]:
-    """Replace earlier PDFs of the same visits and never touch the clinic database.
-
-    ``build_batch`` is gaining these options with the safe file writer (issue 11); on the version
-    without them it already replaces its own files through a temporary one, and its PDF names never
-    name a database file.
-    """
-    names = inspect.signature(build_batch).parameters
-    options: dict[str, Any] = {}
-    if "overwrite" in names:
-        options["overwrite"] = True
-    if "protected" in names:
-        options["protected"] = (database,) if database is not None else ()
-    return options
 
 
 def _day(date: QDate) -> dt.date:

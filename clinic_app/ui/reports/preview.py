@@ -35,12 +35,19 @@ from clinic_app.services import preferences, reportprint
 from clinic_app.services.changes import Changes
 from clinic_app.services.clinic import Database, explain_failure
 from clinic_app.services.errors import NotFoundError
+from clinic_app.services.files import OutputFileError, save_output_file
 from clinic_app.services.reportprint import WindowReport
 from clinic_app.services.session import SignedIn
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.reports import dialogs
-from clinic_app.ui.reports.printing import PrintError, prepare_printer, print_pdf
-from clinic_app.ui.reports.saving import OutputFileError, save_output_file
+from clinic_app.ui.reports.printing import (
+    PrintError,
+    PrintProgress,
+    pages_to_print,
+    prepare_printer,
+    print_pdf,
+    warm_up_printing,
+)
 from clinic_app.ui.reports.worker import ReplyGuard, ReportWorker
 
 log = logging.getLogger(__name__)
@@ -331,8 +338,13 @@ class ReportPreviewDialog(QDialog):
         self._printer = printer
         self.print_action.setEnabled(False)
         self.status.setText("Printing…")
+        self.print_cancel.clear()
+        pages = len(pages_to_print(printer, self.document.pageCount()))
+        self.print_progress = PrintProgress(self, self.print_cancel, self.worker, pages)
         self.worker.run(
-            functools.partial(print_pdf, self.report.pdf, printer, cancel=self.print_cancel),
+            functools.partial(
+                print_pdf, self.report.pdf, printer, cancel=self.print_cancel, progress=self.worker.progress
+            ),
             success=self._on_printed,
             failure=self._on_print_failed,
         )
@@ -344,7 +356,9 @@ class ReportPreviewDialog(QDialog):
         if report is None or printer is None:
             return
         target = Path(printer.outputFileName()).name if printer.outputFileName() else printer.printerName()
-        if report.signed:
+        if pages == 0:
+            self.status.setText("Printing was cancelled; nothing was sent to the printer.")
+        elif report.signed:
             self.status.setText(f"Printed {pages} page(s). Keeping the report record…")
             self.ctx.tasks.run_op(
                 functools.partial(
@@ -436,6 +450,7 @@ def warm_up_reports(window: QWidget, ctx: AppContext) -> None:
     uses. After this the first click is as quick as the later ones.
     """
     ctx.tasks.run_query(reportprint.warm_up, success=_warmed, failure=_warm_up_failed, label="")
+    ctx.tasks.run_query(warm_up_printing, success=_warmed, failure=_warm_up_failed, label="")
     scratch = ReportPreviewDialog(window, ctx, "", ReportKind.CLINICIAN)
     scratch.worker.shutdown()
     scratch.deleteLater()

@@ -357,7 +357,10 @@ class ReportPreviewDialog(QDialog):
             return
         target = Path(printer.outputFileName()).name if printer.outputFileName() else printer.printerName()
         if pages == 0:
-            self.status.setText("Printing was cancelled; nothing was sent to the printer.")
+            self.status.setText(
+                "Printing was cancelled, so no report record is kept. Pages the printer had already "
+                "received may still come out."
+            )
         elif report.signed:
             self.status.setText(f"Printed {pages} page(s). Keeping the report record…")
             self.ctx.tasks.run_op(

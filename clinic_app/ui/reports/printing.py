@@ -105,9 +105,10 @@ def print_pdf(
 
     Each page is rendered at the printer's resolution (capped at :data:`RESOLUTION_CEILING_DPI`) and
     drawn to fill the printer's page at the report's own proportions. ``cancel`` is looked at
-    between bands: once it is set the job is aborted (a half-printed page is never sent, and no
-    page of a job spooled at its end is) and 0 is returned. ``progress(done, total)`` follows each
-    finished page.
+    between bands: once it is set nothing more is drawn, the job is aborted where the printer
+    system allows it (Qt's PDF and CUPS back ends do not: what was drawn is still sent) and 0 is
+    returned, so a cancelled job never counts as the report printed. ``progress(done, total)``
+    follows each finished page.
 
     Raises:
         PrintError: the printer could not start, or the PDF cannot be read.
@@ -122,14 +123,14 @@ def print_pdf(
             raise PrintError(
                 "The printer did not start (is it switched on and connected?). Nothing was printed."
             )
+        painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)
         bands = _Bands(min(printer.resolution(), RESOLUTION_CEILING_DPI))
         printed = 0
         for index in pages:
             if printed:
                 printer.newPage()
             if not _draw_page(painter, document, index, bands, cancel):
-                painter.end()
-                printer.abort()
+                printer.abort()  # Windows and macOS drop the job; Qt's PDF and CUPS engines cannot
                 return 0
             printed += 1
             if progress is not None:

@@ -29,6 +29,7 @@ from reportlab.platypus import (
 
 from clinic_app.reporting.flowables import framed_notice
 from clinic_app.reporting.fonts import BOLD, REGULAR
+from clinic_app.reporting.formatting import clinical_text, day, public_text
 from clinic_app.reporting.inputs import ReportInput, ReportKind
 from clinic_app.reporting.pagination import Heading, link_headings, page_counting_canvas
 from clinic_app.reporting.styles import StyleSheet, build_stylesheet
@@ -41,8 +42,17 @@ HEADING_ROOM_MM = 30
 
 
 def text(value: object) -> str:
-    """Escape a value for a ReportLab paragraph (names may hold ``&`` or ``<``)."""
-    return escape(str(value))
+    """Escape a value for a ReportLab paragraph (names may hold ``&`` or ``<``), in print style.
+
+    Every printed sentence passes here, so the number, minus-sign and time-since-birth rules of
+    :mod:`clinic_app.reporting.formatting` hold in every document whoever wrote the sentence.
+    """
+    return escape(printed(value))
+
+
+def printed(value: object) -> str:
+    """Return a value as print text (rounding, minus sign, no internal references), unescaped."""
+    return clinical_text(public_text(str(value)))
 
 
 class ReportRenderer:
@@ -80,13 +90,20 @@ class ReportRenderer:
         raise NotImplementedError
 
     def footer_text(self) -> str:
-        """Return the left-hand footer line."""
-        return self.words.text(
-            "footer",
-            clinic=self.data.letterhead.name,
-            name=self.data.patient.display_name,
-            date=self.data.visit.visit_date.isoformat(),
-            visit=self.data.visit.id,
+        """Return the left-hand footer line: one date style, the visit date and the printed date.
+
+        ``{visit}`` (the visit's id) is still filled for a clinic's own wording file, but the bundled
+        wording prints no ids.
+        """
+        return printed(
+            self.words.text(
+                "footer",
+                clinic=self.data.letterhead.name,
+                name=self.data.patient.display_name,
+                date=day(self.data.visit.visit_date),
+                printed=day(self.data.printed_on),
+                visit=self.data.visit.id,
+            )
         )
 
     def page_templates(self) -> Sequence[PageTemplate]:
@@ -341,6 +358,7 @@ class ReportRenderer:
         short labels) fit; the table style gives both the same font, size and colour.
         """
         style = self.styles.cell_bold if bold else self.styles.cell
+        value = printed(value)
         room = width - 2 * CELL_PADDING
         if "\n" not in value and stringWidth(value, style.fontName, style.fontSize) <= room:
             return value

@@ -50,7 +50,7 @@ from clinic_app.services.journal import DraftJournal
 from clinic_app.services.session import sign_in
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.reports import dialogs, printing
-from clinic_app.ui.reports.preview import ReportPreviewDialog, show_report_preview
+from clinic_app.ui.reports.preview import ReportPreviewDialog, show_report_preview, warm_up_reports
 from clinic_app.ui.tasks import TaskRunner
 
 TARGET_GAP_MS = 50.0
@@ -193,11 +193,11 @@ def open_bench_clinic() -> tuple[AppContext, str]:
     return ctx, next(o.visit_id for o in summary.outcomes if o.signed)
 
 
-def series(dialog: ReportPreviewDialog, dpi: int) -> tuple[float, float, int]:
-    """``RUNS`` prints at ``dpi``: median ms, worst gap, pages (one unmeasured print first)."""
-    print_once(dialog, dpi)
+def series(dialog: ReportPreviewDialog, dpi: int) -> tuple[float, float, int, float]:
+    """A first print, then ``RUNS`` more at ``dpi``: median ms, worst gap, pages, the first one's gap."""
+    first = print_once(dialog, dpi)
     runs = [print_once(dialog, dpi) for _ in range(RUNS)]
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[0][2]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[0][2], first[1]
 
 
 def main() -> int:
@@ -206,6 +206,8 @@ def main() -> int:
     window.resize(1280, 800)
     window.show()
     QTest.qWait(100)
+    warm_up_reports(window, ctx)  # as the window does once it is idle
+    wait_until(lambda: ctx.tasks.pending == 0)
     dialog = show_report_preview(window, ctx, visit_id, "clinician")
     wait_until(lambda: dialog.report is not None)
     QTest.qWait(300)
@@ -227,13 +229,16 @@ def main() -> int:
     print("\n| print of 4 pages (PDF printer) | time, median | GUI gap, worst | previous printing: time, gap "
           "| target gap | verdict |")
     print("|---|---|---|---|---|---|")
-    for dpi, (took, gap, pages) in figures.items():
-        old_took, old_gap, _ = legacy[dpi]
+    for dpi, (took, gap, pages, _first) in figures.items():
+        old_took, old_gap, _, _ = legacy[dpi]
         met = "met" if gap <= TARGET_GAP_MS else "NOT MET"
         print(
             f"| {pages} pages at {dpi} dpi | {took:.0f} ms | {gap:.1f} ms | {old_took:.0f} ms, "
             f"{old_gap:.1f} ms | ≤ {TARGET_GAP_MS:.0f} ms | {met} |"
         )
+    first_gap = figures[300][3]
+    print(f"| first print of the process (300 dpi, after the warm-up) | — | {first_gap:.1f} ms | — "
+          f"| ≤ {TARGET_GAP_MS:.0f} ms | {'met' if first_gap <= TARGET_GAP_MS else 'NOT MET'} |")
     print(f"| heartbeat alone (idle) | — | {noise:.1f} ms | — | — | — |")
     print(f"(threads: {threading.active_count()}; load average at the end: {os.getloadavg()[0]:.2f} "
           f"on {os.cpu_count()} CPUs)")

@@ -1,147 +1,177 @@
-"""The referral letter: to the GP, pelvic-health physiotherapist or urogynaecology.
+"""The referral letter: one recipient chosen by the findings, with urgency, findings and a question.
 
-Printed when the outcome is REFER or a hold that names a referral (Decision.referral). It states
-who it is for, why, and the findings with their values and sources — nothing more than was found.
+Printed when the clinician's final decision calls for one (:func:`referral_applies`). Where it goes
+and how urgently come from the routing table in ``reports/wording/referral.toml``
+(:mod:`clinic_app.reporting.referral_route`); the letter follows the final decision, so an
+override that sets the findings aside leaves no letter to print (``ReferralNotNeededError``).
 """
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, Paragraph, Table
 
-from clinic_app.readiness.decision import Finding, Referral, Status
 from clinic_app.reporting.base import ReportRenderer, text
-from clinic_app.reporting.flowables import finding_text
-from clinic_app.reporting.formatting import day, number
-from clinic_app.reporting.inputs import ReportInput, ReportKind
-from clinic_app.reporting.wording import load_wording
+from clinic_app.reporting.formatting import day
+from clinic_app.reporting.inputs import ReportKind
+from clinic_app.reporting.referral_route import (
+    READY_OUTCOMES,
+    LetterPlan,
+    finding_sentence,
+    letter_findings,
+    minus,
+    plan_letter,
+    referral_applies,
+    weeks_since_birth,
+)
 
-
-def pelvic_health_holds(data: ReportInput) -> list[Finding]:
-    """Return the holds that call for a pelvic-health referral (rule ids from the wording file)."""
-    rules = set(load_wording("referral").lines("pelvic_health_hold.rules"))
-    return [f for f in data.decision.holds if f.rule_id in rules]
-
-
-def referral_applies(data: ReportInput) -> bool:
-    """True when a letter makes sense: a named referral, a REFER outcome or a pelvic-health hold."""
-    return data.needs_referral or bool(pelvic_health_holds(data))
+__all__ = ["ReferralLetterRenderer", "letter_findings", "plan_letter", "referral_applies"]
 
 
 class ReferralLetterRenderer(ReportRenderer):
-    """Builds a one- or two-page referral letter for a visit that needs one."""
+    """Builds a one- or two-page referral letter for a visit whose final decision needs one."""
 
     kind = ReportKind.REFERRAL
 
-    def referral(self) -> Referral:
-        """Return the decision's referral, else one built from the holds that call for it.
+    def title(self) -> str:
+        """Return the document title (PDF metadata)."""
+        return self.words.text("title")
 
-        A bare REFER outcome goes to the GP; a pelvic-health hold (rules listed in the wording
-        file) goes to the pelvic-health physiotherapist.
-        """
-        found = self.data.decision.referral
-        if found is not None:
-            return found
-        if self.data.final_status is Status.REFER:
-            holds = [f for f in self.data.decision.holds if f.status is Status.REFER]
-            recipient = self.words.text("default_recipient")
-        else:
-            holds = pelvic_health_holds(self.data)
-            recipient = self.words.text("pelvic_health_hold.recipient")
-        return Referral(
-            to=(recipient,),
-            reasons=tuple(f.title for f in holds),
-            rule_ids=tuple(f.rule_id for f in holds),
+    def footer_text(self) -> str:
+        """Return the footer line, with the visit date in the letter's one date style."""
+        return self.words.text(
+            "footer",
+            clinic=self.data.letterhead.name,
+            name=self.data.patient.display_name,
+            date=day(self.data.visit.visit_date),
         )
-
-    def prompting_findings(self, referral: Referral) -> list[Finding]:
-        """Return the findings named by the referral (every hold when it names none)."""
-        decision = self.data.decision
-        every = (*decision.holds, *decision.cautions, *decision.notes)
-        named = [f for f in every if f.rule_id in referral.rule_ids]
-        return named or list(decision.holds)
 
     def story(self) -> list[Flowable]:
-        """Return the letter: addressee, re-line, opening, reasons, findings, background, sign-off."""
-        data = self.data
-        referral = self.referral()
-        story: list[Flowable] = []
-        story += self.status_notices()
-        story.append(Paragraph(text(day(data.printed_on)), self.styles.body))
-        title = self.words.text("title")
-        if referral.urgent:
-            title = f"{self.words.text('urgent')} — {title}"
+        """Return the letter: addressee and dates, re and urgency, findings, question, sign-off."""
+        plan = plan_letter(self.data)
+        story: list[Flowable] = [*self.status_notices()]
+        story.append(self.address_block(plan))
+        story.append(self.spacer(4))
+        title = self.words.text("urgent_title" if plan.urgent else "title")
         story.append(Paragraph(text(title), self.styles.title))
-        record = (
-            self.words.text("record", record=data.patient.record_number) if data.patient.record_number else ""
-        )
-        story.append(
-            self.key_values(
-                [
-                    (self.words.text("to_label"), "; ".join(referral.to)),
-                    (
-                        self.words.text("re_label"),
-                        self.words.text(
-                            "re_line",
-                            name=data.patient.display_name,
-                            born=day(data.patient.date_of_birth),
-                            record=record,
-                        ),
-                    ),
-                ],
-                columns=1,
-            )
-        )
+        story.append(self.re_block(plan))
         story.append(self.spacer(3))
-        mode = self.words.term("delivery_mode", data.delivery.mode.value)
-        story.append(self.para(self.words.text("salutation")))
-        story.append(
-            self.para(
-                self.words.text(
-                    "opening",
-                    name=data.patient.display_name,
-                    date=day(data.visit.visit_date),
-                    weeks=number(data.decision.weeks_postpartum),
-                    mode=mode,
-                )
-            )
-        )
-        if referral.reasons:
-            story += [self.heading(self.words.text("reasons_heading"), 2), *self.bullets(referral.reasons)]
-        findings = self.prompting_findings(referral)
-        if findings:
-            rows = [[f.rule_id, finding_text(f), f.source] for f in findings]
-            story += [
-                self.heading(self.words.text("findings_heading"), 2),
-                self.data_table(
-                    self.words.lines("findings_columns"), rows, (0.09, 0.61, 0.30), bold_first=True
-                ),
-            ]
-        story += [
-            self.heading(self.words.text("background_heading"), 2),
-            self.para(
-                self.words.text(
-                    "background",
-                    delivery=day(data.delivery.delivery_date),
-                    mode=mode,
-                    trauma=self.words.term("perineal_trauma", data.delivery.perineal_trauma.value),
-                    parity=data.delivery.parity,
-                    status=self.words.term("status", data.decision.status.value),
-                )
-            ),
-        ]
-        story.append(self.para(self.words.text("closing")))
-        story.append(
-            self.group(
-                [
-                    self.spacer(2),
-                    self.para(self.words.text("signoff")),
-                    self.spacer(8),
-                    Paragraph(f"<b>{text(data.clinician.name)}</b>", self.styles.body),
-                    self.para(
-                        " · ".join(p for p in (data.clinician.profession, data.clinician.registration) if p)
-                    ),
-                    self.para(data.letterhead.name, "muted"),
-                ]
-            )
-        )
+        story += self.body(plan)
+        story += self.background()
+        story += self.signoff(plan)
         return story
+
+    def address_block(self, plan: LetterPlan) -> Table:
+        """Return the addressee (left) beside the visit and printed dates (right)."""
+        addressee = plan.addressee
+        lines = [plan.service]
+        if addressee is not None:
+            lines = [line for line in (addressee.name, *addressee.address) if line] or lines
+            if addressee.name and plan.service not in addressee.address:
+                lines.insert(1, plan.service)
+        left = [Paragraph(text(self.words.text("to_label")), self.styles.muted)]
+        left += [Paragraph(text(line), self.styles.body) for line in lines]
+        right = [
+            Paragraph(f"{text(self.words.text(label))} {text(day(value))}", self.styles.body)
+            for label, value in (
+                ("visit_label", self.data.visit.visit_date),
+                ("printed_label", self.data.printed_on),
+            )
+        ]
+        table = Table([[left, right]], colWidths=[self.frame_width * 0.6, self.frame_width * 0.4])
+        table.setStyle(self.styles.key_value())
+        return table
+
+    def re_block(self, plan: LetterPlan) -> Table:
+        """Return the patient the letter is about and how urgently she should be seen."""
+        patient = self.data.patient
+        record = self.words.text("record", record=patient.record_number) if patient.record_number else ""
+        re_line = self.words.text(
+            "re_line", name=patient.display_name, born=day(patient.date_of_birth), record=record
+        )
+        urgency = self.words.text("urgency_line", label=plan.urgency_label, time_frame=plan.time_frame)
+        rows = [
+            [Paragraph(text(self.words.text(label)), self.styles.muted), Paragraph(text(value), style)]
+            for label, value, style in (
+                ("re_label", re_line, self.styles.body),
+                ("urgency_label", urgency, self.styles.h2),
+            )
+        ]
+        table = Table(rows, colWidths=[self.frame_width * 0.14, self.frame_width * 0.86], hAlign="LEFT")
+        table.setStyle(self.styles.key_value())
+        return table
+
+    def body(self, plan: LetterPlan) -> list[Flowable]:
+        """Return the salutation, why she is referred (one sentence per finding) and the question."""
+        data = self.data
+        mode = self.words.term("delivery_mode", data.delivery.mode.value)
+        advice = "advice_ready" if data.final_status in READY_OUTCOMES else "advice_hold"
+        opening = self.words.text(
+            "opening",
+            name=data.patient.display_name,
+            date=day(data.visit.visit_date),
+            weeks=weeks_since_birth(data),
+            mode=mode,
+        )
+        out: list[Flowable] = [
+            self.para(self.words.text("salutation")),
+            self.para(f"{opening} {self.words.text(advice)}"),
+            self.para(self.words.text("reason_intro")),
+        ]
+        sentences = [finding_sentence(f, data) for f in plan.findings]
+        if plan.examination:
+            sentences.append(plan.examination)
+        decided = data.clinician_decision
+        if decided is not None and decided.comment and decided.final is not decided.proposed:
+            sentences.append(minus(self.words.text("clinician_reason", reason=decided.comment)))
+        out += [self.heading(self.words.text("findings_heading"), 2), *self.bullets(sentences)]
+        out += [self.heading(self.words.text("question_heading"), 2)]
+        out += [self.para(question) for question in plan.questions]
+        if plan.others:
+            items = [
+                self.words.text(
+                    "others_item", service=service, reasons="; ".join(f.title.lower() for f in findings)
+                )
+                for service, findings in plan.others
+            ]
+            out += [self.para(self.words.text("others_intro")), *self.bullets(items)]
+        return out
+
+    def background(self) -> list[Flowable]:
+        """Return the birth facts and the outcome of the assessment (the final decision)."""
+        data = self.data
+        key = "background" if data.clinician_decision is not None else "background_proposal"
+        words = self.words.text(
+            key,
+            delivery=day(data.delivery.delivery_date),
+            mode=self.words.term("delivery_mode", data.delivery.mode.value),
+            trauma=self.words.term("perineal_trauma", data.delivery.perineal_trauma.value),
+            parity=data.delivery.parity,
+            status=self.words.term("status", data.final_status.value),
+        )
+        return [self.heading(self.words.text("background_heading"), 2), self.para(words)]
+
+    def signoff(self, plan: LetterPlan) -> list[Flowable]:
+        """Return the closing, signature line, sender's name, role and registration, and copies."""
+        clinician = self.data.clinician
+        registration = (
+            self.words.text("registration", registration=clinician.registration)
+            if clinician.registration
+            else self.words.text("registration_blank")
+        )
+        block: list[Flowable] = [
+            self.para(self.words.text("closing")),
+            self.spacer(2),
+            self.para(self.words.text("signoff")),
+            self.spacer(9),
+            self.para(self.words.text("signature_line")),
+            Paragraph(f"<b>{text(clinician.name)}</b>", self.styles.body),
+            self.para(clinician.profession),
+            self.para(registration),
+            self.para(self.data.letterhead.name, "muted"),
+        ]
+        if plan.copy_to_gp:
+            block += [
+                self.spacer(3),
+                self.para(f"{self.words.text('copy_label')}: {self.words.text('copy_gp')}"),
+            ]
+        return [self.group(block)]

@@ -72,6 +72,14 @@ class Layout:
 
 
 @dataclass(frozen=True, slots=True)
+class Addressee:
+    """Who a referral letter is addressed to: a name (person or department) and address lines."""
+
+    name: str = ""
+    address: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Letterhead:
     """The clinic identity printed at the top of every report."""
 
@@ -81,6 +89,17 @@ class Letterhead:
     email: str = ""
     website: str = ""
     logo: Path | None = None
+    referral_addresses: tuple[tuple[str, Addressee], ...] = ()
+    """The services the clinic refers to (``[referral.KEY]`` in the file, KEY as in the referral
+    wording's recipients: ``gp``, ``urogynaecology``, ``perineal`` …); pairs keep it hashable."""
+    addressee: Addressee | None = None
+    """A one-off addressee typed when a referral letter is printed; it wins over the saved ones."""
+
+    def referral_address(self, key: str) -> Addressee | None:
+        """Return the addressee of one referral service: the one typed for this letter, else the saved one."""
+        if self.addressee is not None and (self.addressee.name or self.addressee.address):
+            return self.addressee
+        return dict(self.referral_addresses).get(key)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -168,7 +187,8 @@ def load_letterhead(path: Path | None = None) -> Letterhead:
         SettingsError: for an unreadable file or a value of the wrong type.
     """
     source = path or default_letterhead_path()
-    clinic = _read_toml(source).get("clinic", {})
+    data = _read_toml(source)
+    clinic = data.get("clinic", {})
     if not isinstance(clinic, dict):
         raise SettingsError(f"{source}: [clinic] must be a table")
     address = clinic.get("address", [])
@@ -184,6 +204,7 @@ def load_letterhead(path: Path | None = None) -> Letterhead:
             candidate = source.parent / candidate
         logo = candidate if candidate.is_file() else None
     return Letterhead(
+        referral_addresses=_referral_addresses(source, data.get("referral", {})),
         name=str(clinic.get("name", DEFAULT_CLINIC_NAME)),
         address=tuple(address),
         phone=str(clinic.get("phone", "")),
@@ -191,3 +212,24 @@ def load_letterhead(path: Path | None = None) -> Letterhead:
         website=str(clinic.get("website", "")),
         logo=logo,
     )
+
+
+def _referral_addresses(source: Path, table: Any) -> tuple[tuple[str, Addressee], ...]:
+    """Read ``[referral.KEY]`` tables (``name`` and ``address`` lines) into addressees.
+
+    Raises:
+        SettingsError: a table or value of the wrong type.
+    """
+    if not isinstance(table, dict):
+        raise SettingsError(f"{source}: [referral] must hold one table per service")
+    out: list[tuple[str, Addressee]] = []
+    for key, entry in table.items():
+        if not isinstance(entry, dict):
+            raise SettingsError(f"{source}: referral.{key} must be a table with name and address")
+        address = entry.get("address", [])
+        if isinstance(address, str):
+            address = [line.strip() for line in address.split("\n") if line.strip()]
+        if not isinstance(address, list) or not all(isinstance(line, str) for line in address):
+            raise SettingsError(f"{source}: referral.{key}.address must be a list of lines")
+        out.append((str(key), Addressee(str(entry.get("name", "")), tuple(address))))
+    return tuple(out)

@@ -473,9 +473,13 @@ def save(prefs: Preferences, folder: Path | None = None) -> list[Path]:
         "email": prefs.clinic_email,
         "logo": logo_name,
     }
+    kept: dict[str, Any] = {"clinic": clinic}
+    referral = _read(folder / LETTERHEAD_FILE).get("referral")
+    if isinstance(referral, dict) and referral:
+        kept["referral"] = referral  # the referral letter's service addresses, kept as written by hand
     letterhead = (
         "# The clinic letterhead printed on every report, written by RunReady Clinic's Preferences.\n"
-        + tomli_w.dumps({"clinic": clinic})
+        + tomli_w.dumps(kept)
     )
     stored = {p.name: getattr(prefs, p.name) for p in PREFERENCES if p.store == "preferences"}
     written = [

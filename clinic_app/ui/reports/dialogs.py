@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QWidget
 
 
 def ask_printer(parent: QWidget | None, printer: QPrinter) -> bool:
@@ -38,3 +38,17 @@ def ask_open_picture(parent: QWidget | None, title: str, start: Path) -> Path | 
     """Ask for a PNG or JPEG picture (the letterhead logo); None when cancelled."""
     chosen, _ = QFileDialog.getOpenFileName(parent, title, str(start), "Pictures (*.png *.jpg *.jpeg)")
     return Path(chosen) if chosen else None
+
+
+def ask_addressee(parent: QWidget | None, current: str) -> str | None:
+    """Ask who this referral letter goes to: a name on the first line, then the address; None when cancelled.
+
+    Empty text means "as the settings say" (the saved service address, else the service's name).
+    """
+    chosen, ok = QInputDialog.getMultiLineText(
+        parent,
+        "Addressee of this letter",
+        "Name on the first line, then the address (leave empty for the saved address):",
+        current,
+    )
+    return chosen if ok else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.reporting import ReferralNotNeededError, ReportKind
+from clinic_app.reporting.settings import Addressee
 from clinic_app.services import preferences, reportprint
 from clinic_app.services.changes import Changes
 from clinic_app.services.clinic import Database, explain_failure
@@ -56,9 +58,23 @@ ZOOM_STEP = 1.25
 ZOOM_RANGE = (0.25, 4.0)
 
 
-def build_for_preview(db: Database, visit_id: str, kind: ReportKind) -> WindowReport:
-    """Build the report with the clinic's saved letterhead and paper size (runs on the worker)."""
-    return reportprint.window_report(db, visit_id, kind, settings=preferences.report_settings())
+def build_for_preview(
+    db: Database, visit_id: str, kind: ReportKind, addressee: Addressee | None = None
+) -> WindowReport:
+    """Build the report with the clinic's saved letterhead and paper size (runs on the worker).
+
+    ``addressee`` is the one typed for this referral letter; it wins over the saved service address.
+    """
+    settings = preferences.report_settings()
+    if addressee is not None:
+        settings = replace(settings, letterhead=replace(settings.letterhead, addressee=addressee))
+    return reportprint.window_report(db, visit_id, kind, settings=settings)
+
+
+def addressee_from_text(typed: str) -> Addressee | None:
+    """Turn the typed addressee (name, then address lines) into one; None when nothing was typed."""
+    lines = [line.strip() for line in typed.splitlines() if line.strip()]
+    return Addressee(lines[0], tuple(lines[1:])) if lines else None
 
 
 def save_and_record(
@@ -155,6 +171,9 @@ class ReportPreviewDialog(QDialog):
         self.fit_width_action = self._action("Fit &width", QKeySequence("Ctrl+0"), self.fit_width)
         self.fit_page_action = self._action("Whole &page", QKeySequence("Ctrl+9"), self.fit_page)
         self.toolbar.addSeparator()
+        self.addressee: Addressee | None = None
+        if self.kind is ReportKind.REFERRAL:
+            self._action("A&ddressee…", QKeySequence(), self.choose_addressee)
         self._action("&Close", QKeySequence.StandardKey.Close, self.close)
         self._set_enabled(False)
 
@@ -194,10 +213,20 @@ class ReportPreviewDialog(QDialog):
     def start(self) -> None:
         """Build the report on the database worker; the pages appear when it is done."""
         self.ctx.tasks.run_query(
-            functools.partial(build_for_preview, self.ctx.db, self.visit_id, self.kind),
+            functools.partial(build_for_preview, self.ctx.db, self.visit_id, self.kind, self.addressee),
             **self.replies.handlers(self._on_built, self._on_build_failed),
             label="Building the report…",
         )
+
+    def choose_addressee(self) -> None:
+        """Ask who this letter goes to and build it again with that addressee (empty: the saved one)."""
+        current = self.addressee
+        shown = "\n".join((current.name, *current.address)) if current is not None else ""
+        typed = dialogs.ask_addressee(self, shown)
+        if typed is None:
+            return
+        self.addressee = addressee_from_text(typed)
+        self.start()
 
     def _on_built(self, report: WindowReport) -> None:
         self.report = report
@@ -234,7 +263,7 @@ class ReportPreviewDialog(QDialog):
 
     def _on_build_failed(self, error: BaseException) -> None:
         if isinstance(error, ReferralNotNeededError):
-            text = "This visit needs no referral letter: its decision names no referral."
+            text = "This visit needs no referral letter: the clinician's final decision calls for none."
         elif isinstance(error, NotFoundError):
             text = "This visit is no longer in the clinic database."
         else:

@@ -16,6 +16,7 @@ from clinic_app.reporting.base import ReportRenderer, text
 from clinic_app.reporting.flowables import framed_notice, outcome_banner
 from clinic_app.reporting.formatting import day, number
 from clinic_app.reporting.inputs import ReportKind
+from clinic_app.reporting.referral_route import patient_letter_lines
 
 PLAN_STATUSES = (Status.READY, Status.READY_WITH_CAUTIONS)
 
@@ -81,6 +82,7 @@ class PatientReportRenderer(ReportRenderer):
             width=self.frame_width,
         )
         out: list[Flowable] = [self.heading(self.words.text("outcome_heading")), banner]
+        out += [self.para(s) for s in patient_letter_lines(self.data, self.words.text("referral_letter"))]
         decided = self.data.clinician_decision
         if decided is None or decided.final == self.data.decision.status:
             headline = self.data.decision.patient_headline.strip()

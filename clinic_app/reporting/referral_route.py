@@ -74,6 +74,9 @@ class LetterPlan:
     others: tuple[tuple[str, tuple[Finding, ...]], ...]
     """Other services the findings may need, with the findings for each."""
     copy_to_gp: bool
+    patient_service: str = ""
+    """The recipient as the patient report names it (``your GP``)."""
+    patient_time_frame: str = ""
     examination: str = ""
     """The prolapse examination in one sentence, when the recipient needs it and no finding gives it."""
 
@@ -191,8 +194,23 @@ def plan_letter(data: ReportInput) -> LetterPlan:
         findings=mine_findings,
         others=tuple((service, tuple(items)) for service, items in others.items()),
         copy_to_gp=bool(recipient.get("copy_to_gp", False)) and primary != "gp",
+        patient_service=str(recipient.get("patient_name", recipient["service"])),
+        patient_time_frame=words().text(f"urgency.{urgency}.patient_time_frame"),
         examination=examination,
     )
+
+
+def patient_letter_lines(data: ReportInput, template: str) -> list[str]:
+    """Return the patient report's sentence that a letter was written, to whom and how soon (or none).
+
+    Args:
+        data: the visit; nothing is returned when its final decision calls for no letter.
+        template: the patient wording, with ``{service}`` and ``{time_frame}``.
+    """
+    if not referral_applies(data):
+        return []
+    plan = plan_letter(data)
+    return [template.format(service=plan.patient_service, time_frame=plan.patient_time_frame)]
 
 
 # --- one sentence per finding ------------------------------------------------------------------

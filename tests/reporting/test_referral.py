@@ -160,3 +160,16 @@ def test_pelvic_health_hold_without_named_referral_still_gets_a_letter() -> None
     text = pdf_text(render_report(data, ReportKind.REFERRAL, invariant=True))
     assert "To Urogynaecology service" in text
     assert "heaviness" in text
+
+
+def test_patient_report_says_a_letter_was_written_to_whom_and_how_soon() -> None:
+    """The patient report names the letter's recipient and time frame, as the letter does."""
+    text = pdf_text(render_report(case_input("bleeding"), ReportKind.PATIENT, invariant=True))
+    assert "We have written a letter to your GP about this, asking them to see you within 2 weeks" in text
+
+
+def test_patient_report_after_override_to_ready_mentions_no_letter() -> None:
+    """When the clinician's decision leaves no letter, the patient report does not claim one."""
+    data = case_input("prolapse", override_to=Status.READY_WITH_CAUTIONS, rule="O1")
+    text = pdf_text(render_report(data, ReportKind.PATIENT, invariant=True))
+    assert "We have written a letter to" not in text

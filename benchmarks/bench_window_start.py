@@ -13,7 +13,8 @@ kinds of start alternate, after one untimed start of each (disk cache):
   parser and the entry point included), to a painted window whose patient list holds its first results;
 - ``child``: ``window_start_child.py app COPY``, the same probe without the command line (the figure
   ``bench_window.py`` reports);
-- ``bare``: ``window_start_child.py baseline``, a bare PySide6 ``QMainWindow`` shown and painted.
+- ``bare``: ``window_start_child.py baseline``, a bare PySide6 ``QMainWindow`` shown and painted;
+- ``ref`` (with ``--reference DIR``): ``cli`` from another checkout, for a before / after in one run.
 
 The split shows each phase's median and spread; the password check (argon2, deliberate) is its own
 phase, and the total is also given without it, since in use it runs after the clinician presses Enter.
@@ -47,6 +48,7 @@ from window_start_child import child_environment
 Stamps = dict[str, float]
 COMMANDS = {
     "cli": lambda copy: [sys.executable, "-m", "clinic_app", "--start-probe", str(copy)],
+    "ref": lambda copy: [sys.executable, "-m", "clinic_app", "--start-probe", str(copy)],
     "child": lambda copy: [sys.executable, str(CHILD), "app", str(copy)],
     "bare": lambda copy: [sys.executable, str(CHILD), "baseline"],
 }
@@ -71,15 +73,22 @@ def demo_clinic() -> Path:
     return template
 
 
+REFERENCE: list[Path] = []
+"""``--reference DIR``: another checkout whose ``clinic_app`` the ``ref`` kind starts (before / after)."""
+
+
 def spawn(mode: str, template: Path, bytecode: bool) -> Stamps:
     """Copy the clinic, start one process and return its stamps plus ``spawn`` (just before the fork)."""
     copy = WORK / "start.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(template, copy)
+    env = child_environment(WORK, bytecode)
+    if mode == "ref":
+        env["PYTHONPATH"] = str(REFERENCE[0])
     started = time.monotonic()
     out = subprocess.run(COMMANDS[mode](copy), capture_output=True, text=True, check=True, cwd=WORK,
-                         env=child_environment(WORK, bytecode)).stdout  # fmt: skip
+                         env=env).stdout  # fmt: skip
     stamps: Stamps = json.loads(out.strip().splitlines()[-1])
     stamps["spawn"] = started
     stamps["exited"] = time.monotonic()
@@ -98,10 +107,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--modes", default="cli,child,bare", help="comma-separated: cli, child, bare")
+    parser.add_argument("--reference", type=Path, metavar="DIR",
+                        help="also start this checkout's clinic_app (e.g. `git archive` of an older commit) "
+                        "as the 'ref' kind, alternating with the others")
     parser.add_argument("--no-bytecode", action="store_true",
                         help="compile every module on every start (PYTHONDONTWRITEBYTECODE=1)")
     args = parser.parse_args()
     modes = args.modes.split(",")
+    if args.reference:
+        REFERENCE.append(args.reference.resolve())
+        modes.insert(0, "ref")
     import PySide6
 
     print(f"bench_window_start — {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, load "
@@ -116,7 +131,8 @@ def main() -> None:
             for mode in modes if n % 2 == 0 else reversed(modes):
                 runs[mode].append(spawn(mode, template, not args.no_bytecode))
         for mode in modes:
-            print(f"\n{mode}: {' '.join(COMMANDS[mode](Path('COPY'))[1:])}")
+            where = f"  (PYTHONPATH={REFERENCE[0]})" if mode == "ref" else ""
+            print(f"\n{mode}: {' '.join(COMMANDS[mode](Path('COPY'))[1:])}{where}")
             for label, first, last in PHASES:
                 phase = [(s[last] - s[first]) * 1000 for s in runs[mode] if first in s and last in s]
                 if phase:

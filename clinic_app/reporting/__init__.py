@@ -7,8 +7,10 @@ the data, the renderers here only print it. Wording, layout and letterhead are r
 
 from __future__ import annotations
 
-from clinic_app.reporting.base import ReportRenderer
-from clinic_app.reporting.clinician import ClinicianReportRenderer
+import functools
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from clinic_app.reporting.inputs import (
     FieldInfo,
     FormInfo,
@@ -16,15 +18,54 @@ from clinic_app.reporting.inputs import (
     ReportInput,
     ReportKind,
 )
-from clinic_app.reporting.patient import PatientReportRenderer
-from clinic_app.reporting.referral import ReferralLetterRenderer, referral_applies
 from clinic_app.reporting.settings import Layout, Letterhead, SettingsError, load_layout, load_letterhead
 
-RENDERERS: dict[ReportKind, type[ReportRenderer]] = {
-    ReportKind.PATIENT: PatientReportRenderer,
-    ReportKind.CLINICIAN: ClinicianReportRenderer,
-    ReportKind.REFERRAL: ReferralLetterRenderer,
+if TYPE_CHECKING:
+    from clinic_app.reporting.base import ReportRenderer
+    from clinic_app.reporting.clinician import ClinicianReportRenderer
+    from clinic_app.reporting.patient import PatientReportRenderer
+    from clinic_app.reporting.referral import ReferralLetterRenderer, referral_applies
+
+    RENDERERS: dict[ReportKind, type[ReportRenderer]]
+
+_RENDERER_MODULES = {
+    "ReportRenderer": "clinic_app.reporting.base",
+    "ClinicianReportRenderer": "clinic_app.reporting.clinician",
+    "PatientReportRenderer": "clinic_app.reporting.patient",
+    "ReferralLetterRenderer": "clinic_app.reporting.referral",
+    "referral_applies": "clinic_app.reporting.referral",
 }
+"""Names whose modules load ReportLab: imported on first use (:func:`__getattr__`)."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a renderer, and ReportLab with it (~0.15 s), the first time one is asked for.
+
+    The settings and input types above are light; the preferences and the window's start read them
+    and never print, so they no longer pay for ReportLab.
+    """
+    if name == "RENDERERS":
+        value: Any = _renderers()
+    elif name in _RENDERER_MODULES:
+        value = getattr(importlib.import_module(_RENDERER_MODULES[name]), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+@functools.cache
+def _renderers() -> dict[ReportKind, type[ReportRenderer]]:
+    """Each report kind's renderer class."""
+    from clinic_app.reporting.clinician import ClinicianReportRenderer
+    from clinic_app.reporting.patient import PatientReportRenderer
+    from clinic_app.reporting.referral import ReferralLetterRenderer
+
+    return {
+        ReportKind.PATIENT: PatientReportRenderer,
+        ReportKind.CLINICIAN: ClinicianReportRenderer,
+        ReportKind.REFERRAL: ReferralLetterRenderer,
+    }
 
 
 def render_report(data: ReportInput, kind: ReportKind, *, invariant: bool = False) -> bytes:
@@ -38,11 +79,13 @@ def render_report(data: ReportInput, kind: ReportKind, *, invariant: bool = Fals
     Raises:
         ReferralNotNeededError: when a referral is asked for a visit that needs none.
     """
+    from clinic_app.reporting.referral import referral_applies
+
     if kind is ReportKind.REFERRAL and not referral_applies(data):
         raise ReferralNotNeededError(
             f"visit {data.visit.id} needs no referral (outcome {data.final_status.value})"
         )
-    return RENDERERS[kind](data, invariant=invariant).render()
+    return _renderers()[kind](data, invariant=invariant).render()
 
 
 __all__ = [

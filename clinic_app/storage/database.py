@@ -19,6 +19,11 @@ from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
+
+# The default back end's dialect is imported with the rest of SQLAlchemy rather than on the first URL
+# check: by then the window has imported PySide6, whose import hook reads the source of every module
+# imported after it (~30 ms for this one at each cold start).
+from sqlalchemy.dialects import sqlite as _sqlite_dialect  # noqa: F401
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session as Session  # re-exported: services annotate with it

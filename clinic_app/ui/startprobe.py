@@ -59,13 +59,16 @@ def probe_start(path: str, started: float = STARTED) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import importlib
 
-    from PySide6.QtWidgets import QApplication
-
+    # In the order the app imports them: the services (SQLAlchemy) before Qt (see clinic_app.ui.app).
     from clinic_app.services.clinic import open_clinic
     from clinic_app.services.demo import is_demo, load_demo_spec
     from clinic_app.services.patients import list_clinicians
     from clinic_app.services.session import sign_in
     from clinic_app.ui.app import build_context, start_window
+
+    # isort: split
+    from PySide6.QtWidgets import QApplication
+
     from clinic_app.ui.settings import APPLICATION_NAME, ORGANISATION_NAME
 
     importlib.import_module("clinic_app.ui.mainwindow")  # start_window imports it on first use

@@ -364,8 +364,10 @@ class ReportRenderer:
             return value
         return Paragraph(text(value), style)
 
-    def key_values(self, pairs: Sequence[tuple[str, str]], columns: int = 2) -> Table:
-        """Return label/value pairs laid out in ``columns`` column pairs."""
+    def key_values(
+        self, pairs: Sequence[tuple[str, str]], columns: int = 2, *, label_share: float = 0.36
+    ) -> Table:
+        """Return label/value pairs laid out in ``columns`` column pairs; labels take ``label_share``."""
         cells: list[list[Paragraph]] = []
         row: list[Paragraph] = []
         for label, value in pairs:
@@ -377,7 +379,7 @@ class ReportRenderer:
             row.extend([Paragraph("", self.styles.body)] * (columns * 2 - len(row)))
             cells.append(row)
         share = self.frame_width / columns
-        widths = [share * 0.36, share * 0.64] * columns
+        widths = [share * label_share, share * (1 - label_share)] * columns
         table = Table(cells, colWidths=widths, hAlign="LEFT")
         table.setStyle(self.styles.key_value())
         return table

@@ -1,24 +1,31 @@
 """Trend charts of the clinician report: one measure over the patient's visits.
 
-The x axis is weeks postpartum, so visits at uneven intervals are spaced truthfully. A series is a
+The x axis is weeks since birth, so visits at uneven intervals are spaced truthfully. A series is a
 field path, or ``lsi:<sided path>`` for its limb symmetry index. A chart is only drawn when at
 least two visits recorded one of its series: a single point is not a trend.
+
+Series differ three ways — colour, marker and line style — and the legend shows all three, so a
+chart reads in greyscale print. A protocol threshold is a grey long-dashed line named in the legend.
+The dashboard's sparklines (:func:`sparkline`) are the same idea at the size of a table cell.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Any
 
-from reportlab.graphics.charts.legends import LineLegend
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.shapes import Drawing, Line, PolyLine, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from clinic_app.domain.derived import limb_symmetry, weeks_postpartum
 from clinic_app.domain.enums import Side
 from clinic_app.domain.model import Delivery, Results, Visit
-from clinic_app.reporting.fonts import REGULAR
+from clinic_app.reporting.fonts import BOLD, REGULAR
+from clinic_app.reporting.formatting import number
 from clinic_app.reporting.settings import TrendSpec
 
 MARKERS = (
@@ -31,6 +38,10 @@ MARKERS = (
     "Diamond",
     "Triangle",
 )
+DASHES: tuple[tuple[float, ...] | None, ...] = (None, (4, 2), (1.2, 1.8), (6, 2, 1.2, 2))
+"""Line styles in series order: solid, dashed, dotted, dash-dot (so lines differ without colour)."""
+THRESHOLD_DASH = (7, 3)
+THRESHOLD_INK = "#4a5568"
 LSI_PREFIX = "lsi:"
 
 
@@ -78,106 +89,252 @@ def collect_series(
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class ChartLine:
+    """A threshold drawn across a chart: its value and the legend text (``2 cm (O2)``)."""
+
+    value: float
+    label: str
+
+
 def trend_chart(
-    spec: TrendSpec,
+    title: str,
     series: list[Series],
     *,
     width: float,
     palette: tuple[str, ...],
     font_size: float,
     unit: str,
+    threshold: ChartLine | None = None,
+    height: float = 118.0,
 ) -> Drawing:
-    """Draw one trend chart with axes, markers, an optional reference line and a legend.
+    """Draw one trend chart: axes, a line per series, the threshold line and a legend on the right.
 
     Args:
-        spec: what to plot (title, reference line).
+        title: the measure (the unit is added when it is not in the title).
         series: the lines, each with two or more points.
         width: drawing width in points.
         palette: line colours in series order.
         font_size: label size in points.
-        unit: the y-axis unit printed after the title.
+        unit: the y-axis unit.
+        threshold: the protocol threshold to draw, when the measure has one.
+        height: drawing height in points.
     """
-    height = 150.0
-    legend_width = 110.0
-    drawing = Drawing(width, height + 18, initialFontName=REGULAR)
-    title = f"{spec.title} ({unit})" if unit and unit not in spec.title else spec.title
-    drawing.add(String(0, height + 6, title, fontName=REGULAR, fontSize=font_size + 0.5))
+    small = font_size - 1.5
+    entries = len(series) + (1 if threshold is not None else 0)
+    height = max(height, entries * (small + 4) + font_size + 16)
+    legend_width = min(width * 0.38, 8 + 22 + max(_width(s.legend, small) for s in series) + 4)
+    if threshold is not None:
+        legend_width = max(legend_width, 8 + 22 + _width(threshold.label, small) + 4)
+    drawing = Drawing(width, height, initialFontName=REGULAR)
+    shown = f"{title} ({unit})" if unit and unit not in title else title
+    drawing.add(String(0, height - font_size, shown, fontName=BOLD, fontSize=font_size - 0.5))
     plot = LinePlot()
-    plot.x, plot.y = 34, 24
-    plot.width, plot.height = width - legend_width - 110, height - 34
+    plot.x, plot.y = 28, 22
+    plot.width = width - legend_width - plot.x - 6
+    plot.height = height - font_size - 8 - plot.y
     plot.data = [list(s.points) for s in series]
     xs = [x for s in series for x, _ in s.points]
     ys = [y for s in series for _, y in s.points]
-    if spec.reference_line is not None:
-        ys.append(spec.reference_line)
-    low, high = min(ys), max(ys)
-    pad = (high - low) * 0.15 or max(abs(high) * 0.1, 1.0)
-    plot.yValueAxis.valueMin = max(0.0, low - pad) if low >= 0 else low - pad
-    plot.yValueAxis.valueMax = high + pad
-    plot.xValueAxis.valueMin = min(xs) - 0.5
-    plot.xValueAxis.valueMax = max(xs) + 0.5
+    if threshold is not None:
+        ys.append(threshold.value)
+    low, high, step = _nice_range(min(ys), max(ys))
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = low, high, step
+    first, last = math.floor(min(xs)), math.ceil(max(xs))
+    if last - first < 2:
+        first, last = first - 1, last + 1
+    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = first, last
+    plot.xValueAxis.valueStep = _nice_step((last - first) / 6)
     for axis in (plot.xValueAxis, plot.yValueAxis):
         axis.labels.fontName = REGULAR
-        axis.labels.fontSize = font_size - 1
+        axis.labels.fontSize = small
         axis.labelTextFormat = _axis_label
+        axis.strokeColor = colors.HexColor("#8896a5")
+    plot.yValueAxis.visibleGrid = True
+    plot.yValueAxis.gridStrokeColor = colors.HexColor("#e4e9ee")
+    plot.yValueAxis.gridStrokeWidth = 0.4
     for index in range(len(series)):
         ink = colors.HexColor(palette[index % len(palette)])
-        plot.lines[index].strokeColor = ink
-        plot.lines[index].strokeWidth = 1.4
-        plot.lines[index].symbol = makeMarker(
-            MARKERS[index % len(MARKERS)], size=4.5, fillColor=ink, strokeColor=ink
-        )
+        line = plot.lines[index]
+        line.strokeColor = ink
+        line.strokeWidth = 1.3
+        dash = DASHES[index % len(DASHES)]
+        if dash is not None:
+            line.strokeDashArray = list(dash)
+        line.symbol = _marker(index, ink, 4.6)
     drawing.add(plot)
     drawing.add(
         String(
             plot.x + plot.width / 2,
             2,
-            "weeks postpartum",
+            "weeks since birth",
             fontName=REGULAR,
-            fontSize=font_size - 1,
+            fontSize=small,
             textAnchor="middle",
+            fillColor=colors.HexColor("#5d6b82"),
         )
     )
-    if spec.reference_line is not None:
-        span = plot.yValueAxis.valueMax - plot.yValueAxis.valueMin
-        y = plot.y + (spec.reference_line - plot.yValueAxis.valueMin) / span * plot.height
-        drawing.add(
-            Line(
-                plot.x,
-                y,
-                plot.x + plot.width,
-                y,
-                strokeColor=colors.grey,
-                strokeWidth=0.8,
-                strokeDashArray=[3, 2],
-            )
-        )
-        drawing.add(
-            String(
-                plot.x + plot.width + 4,
-                y - 3,
-                spec.reference_label,
-                fontName=REGULAR,
-                fontSize=font_size - 1.5,
-                textAnchor="start",
-                fillColor=colors.grey,
-            )
-        )
-    legend = LineLegend()
-    legend.x, legend.y = width - legend_width + 6, height - 14
-    legend.fontName = REGULAR
-    legend.fontSize = font_size - 1
-    legend.alignment = "right"
-    legend.dx, legend.dy = 14, 0
-    legend.deltay = font_size + 3
-    legend.columnMaximum = 8
-    legend.colorNamePairs = [
-        (colors.HexColor(palette[i % len(palette)]), s.legend) for i, s in enumerate(series)
-    ]
-    drawing.add(legend)
+    if threshold is not None:
+        y = plot.y + (threshold.value - low) / (high - low) * plot.height
+        drawing.add(_threshold_line(plot.x, y, plot.x + plot.width))
+    _legend(
+        drawing,
+        series,
+        palette,
+        threshold,
+        x=width - legend_width + 8,
+        top=height - font_size - 10,
+        size=small,
+    )
     return drawing
 
 
+def _legend(
+    drawing: Drawing,
+    series: list[Series],
+    palette: tuple[str, ...],
+    threshold: ChartLine | None,
+    *,
+    x: float,
+    top: float,
+    size: float,
+) -> None:
+    """Draw the legend: for each series its line style, marker and colour, then the threshold."""
+    y = top
+    for index, item in enumerate(series):
+        ink = colors.HexColor(palette[index % len(palette)])
+        dash = DASHES[index % len(DASHES)]
+        drawing.add(
+            Line(
+                x,
+                y + size * 0.35,
+                x + 20,
+                y + size * 0.35,
+                strokeColor=ink,
+                strokeWidth=1.3,
+                strokeDashArray=list(dash) if dash else None,
+            )
+        )
+        marker = _marker(index, ink, 4.6)
+        marker.x, marker.y = x + 10, y + size * 0.35
+        drawing.add(marker)
+        drawing.add(String(x + 24, y, item.legend, fontName=REGULAR, fontSize=size))
+        y -= size + 4
+    if threshold is not None:
+        drawing.add(_threshold_line(x, y + size * 0.35, x + 20))
+        drawing.add(
+            String(
+                x + 24,
+                y,
+                threshold.label,
+                fontName=REGULAR,
+                fontSize=size,
+                fillColor=colors.HexColor(THRESHOLD_INK),
+            )
+        )
+
+
+def _threshold_line(x1: float, y: float, x2: float) -> Line:
+    """Return the grey long-dashed threshold line from ``x1`` to ``x2`` at height ``y``."""
+    return Line(
+        x1,
+        y,
+        x2,
+        y,
+        strokeColor=colors.HexColor(THRESHOLD_INK),
+        strokeWidth=0.9,
+        strokeDashArray=list(THRESHOLD_DASH),
+    )
+
+
+def _marker(index: int, ink: colors.Color, size: float) -> Any:
+    """Return the marker of series ``index``: filled shapes first, then outlined ones."""
+    name = MARKERS[index % len(MARKERS)]
+    fill = ink if name.startswith("Filled") else colors.white
+    return makeMarker(name, size=size, fillColor=fill, strokeColor=ink, strokeWidth=0.9)
+
+
+def sparkline(
+    points: tuple[tuple[float, float], ...],
+    *,
+    width: float,
+    height: float,
+    ink: str,
+    threshold: float | None = None,
+) -> Drawing:
+    """Draw a table-cell trend: the values over visits, the latest marked, the threshold dashed.
+
+    The y range always includes the threshold, so a reader sees which side of it the line runs.
+    """
+    drawing = Drawing(width, height, initialFontName=REGULAR)
+    ys = [y for _, y in points] + ([threshold] if threshold is not None else [])
+    xs = [x for x, _ in points]
+    low, high = min(ys), max(ys)
+    if high - low < 1e-9:
+        low, high = low - 1, high + 1
+    pad = (high - low) * 0.12
+    low, high = low - pad, high + pad
+    span_x = (max(xs) - min(xs)) or 1.0
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return 3 + (x - min(xs)) / span_x * (width - 6), 2 + (y - low) / (high - low) * (height - 4)
+
+    if threshold is not None:
+        _, ty = at(min(xs), threshold)
+        drawing.add(
+            Line(
+                1,
+                ty,
+                width - 1,
+                ty,
+                strokeColor=colors.HexColor(THRESHOLD_INK),
+                strokeWidth=0.6,
+                strokeDashArray=[3, 1.5],
+            )
+        )
+    coords = [c for x, y in points for c in at(x, y)]
+    colour = colors.HexColor(ink)
+    drawing.add(PolyLine(coords, strokeColor=colour, strokeWidth=1.1))
+    for x, y in points[:-1]:
+        dot = makeMarker("FilledCircle", size=2.2, fillColor=colour, strokeColor=colour)
+        dot.x, dot.y = at(x, y)
+        drawing.add(dot)
+    last = makeMarker("FilledSquare", size=3.6, fillColor=colour, strokeColor=colour)
+    last.x, last.y = at(*points[-1])
+    drawing.add(last)
+    return drawing
+
+
+def _nice_step(raw: float) -> float:
+    """Return a round axis step (1, 2 or 5 times a power of ten) near ``raw``."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * power:
+            return float(factor * power)
+    return float(10 * power)
+
+
+def _nice_range(low: float, high: float) -> tuple[float, float, float]:
+    """Return a y range on round steps around ``low``–``high``; from 0 when the values are near it."""
+    if high - low < 1e-9:
+        low, high = low - max(abs(low) * 0.1, 1.0), high + max(abs(high) * 0.1, 1.0)
+    if low >= 0 and low <= (high - low) * 1.2:
+        low = 0.0
+    step = _nice_step((high - low) / 4)
+    return (
+        math.floor(low / step) * step,
+        math.ceil(high / step) * step + (step if high % step == 0 else 0),
+        step,
+    )
+
+
+def _width(words: str, size: float) -> float:
+    """Return the printed width of ``words`` at ``size``."""
+    return float(stringWidth(words, REGULAR, size))
+
+
 def _axis_label(value: float) -> str:
-    """Format an axis tick without trailing zeros."""
-    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
+    """Format an axis tick without trailing zeros, negatives with a minus sign."""
+    return number(value, 0 if abs(value - round(value)) < 1e-9 else 1)

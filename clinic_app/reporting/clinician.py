@@ -1,276 +1,220 @@
-"""The clinician summary: everything recorded and everything the engine did with it.
+"""The clinician summary: a one-page dashboard, then the full record as an appendix.
 
-Lists each rule that fired with its threshold and source, the clinician's decision and overrides
-(author and reason), what was not assessed, every recorded value with units and sides, and trend
-charts against earlier visits. Nothing is summarised away: a colleague reading it can re-derive
-the outcome.
+Page one answers what a clinician looks for first: the final decision (marked when it overrides the
+engine, with the author and reason, and the engine's proposal shown as such), who signed and when,
+the key values against the protocol's thresholds with a small trend each, and what decided it.
+The appendix (:mod:`clinic_app.reporting.clinician_appendix`) keeps everything a colleague needs
+to re-derive the outcome: rules that fired in full, checks met in one grouped list, every value
+recorded, the change since the last visit and the trend charts.
 """
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Table
 
-from clinic_app.readiness.decision import Finding
-from clinic_app.reporting.base import ReportRenderer, text
-from clinic_app.reporting.charts import collect_series, trend_chart
-from clinic_app.reporting.flowables import finding_text, framed_notice, outcome_banner
-from clinic_app.reporting.formatting import day, number
+from clinic_app.reporting.base import text
+from clinic_app.reporting.charts import sparkline
+from clinic_app.reporting.clinician_appendix import ClinicianAppendix, without_source
+from clinic_app.reporting.dashboard import Dashboard, DashboardRow
+from clinic_app.reporting.flowables import outcome_banner
+from clinic_app.reporting.formatting import day, moment, weeks
 from clinic_app.reporting.inputs import ReportKind
-from clinic_app.reporting.recorded import RecordedValues
+from clinic_app.reporting.thresholds import report_protocol
+
+STATE_INK = {"hold": "#a3221b", "overridden": "#8a5a00", "caution": "#8a5a00", "met": "#1e7a44"}
+"""Result colours on the dashboard; the words and symbols (✗, !, ✓) carry the meaning too."""
 
 
-class ClinicianReportRenderer(ReportRenderer):
-    """Builds the complete clinician-facing summary of one visit."""
+class ClinicianReportRenderer(ClinicianAppendix):
+    """Builds the clinician-facing summary of one visit."""
 
     kind = ReportKind.CLINICIAN
 
+    def title(self) -> str:
+        """Return the document title (PDF metadata and running header)."""
+        return self.words.text("title")
+
     def story(self) -> list[Flowable]:
-        """Return the summary body in reading order."""
-        story: list[Flowable] = [Paragraph(text(self.words.text("title")), self.styles.title)]
+        """Return the dashboard page, then the appendix."""
+        story: list[Flowable] = [
+            Paragraph(text(self.words.text("title")), self.styles.title),
+            self.para(self.subtitle(), "subtitle"),
+        ]
         story += self.status_notices()
         story += self.identity()
-        story += self.outcome()
-        story += self.clinician_decision()
-        story += self.findings()
-        story += self.not_assessed()
-        story += self.passed()
-        story += self.derived()
-        story += RecordedValues(self).story()
-        story += self.changes()
-        story += self.trends()
-        story += self.plan_and_advice()
-        story += self.sources()
+        story += self.decision_banner()
+        story += self.why()
+        story += self.key_values_table()
+        story += [PageBreak(), *self.appendix()]
         return story
 
+    def subtitle(self) -> str:
+        """Return the line under the title: patient, the visit date and the printed date."""
+        return self.words.text(
+            "subtitle",
+            name=self.data.patient.display_name,
+            visit_date=day(self.data.visit.visit_date),
+            printed=day(self.data.printed_on),
+        )
+
     def identity(self) -> list[Flowable]:
-        """Return patient, delivery, visit, clinician and protocol facts."""
+        """Return the patient, birth and protocol facts in three compact columns."""
         data = self.data
         labels = self.words.raw("identity_labels")
-        decision = data.decision
+        birth = self.words.text(
+            "birth_line",
+            date=day(data.delivery.delivery_date),
+            mode=self.words.term("delivery_mode", data.delivery.mode.value),
+            trauma=self.words.term("perineal_trauma", data.delivery.perineal_trauma.value),
+            parity=data.delivery.parity,
+        )
         pairs = [
-            (labels["name"], data.patient.display_name),
             (labels["born"], day(data.patient.date_of_birth)),
             (labels["record"], data.patient.record_number or "—"),
-            (labels["delivery"], day(data.delivery.delivery_date)),
-            (labels["mode"], self.words.term("delivery_mode", data.delivery.mode.value)),
-            (labels["trauma"], self.words.term("perineal_trauma", data.delivery.perineal_trauma.value)),
-            (labels["parity"], str(data.delivery.parity)),
-            (labels["weeks"], number(decision.weeks_postpartum)),
-            (labels["visit"], f"{data.visit.id} · {day(data.visit.visit_date)}"),
-            (labels["status"], self.words.term("visit_status", data.visit.status.value)),
-            (labels["clinician"], data.clinician.name),
-            (labels["protocol"], f"{decision.protocol_id} v{decision.protocol_version}"),
+            (labels["weeks"], weeks(data.decision.weeks_postpartum)),
+            (labels["birth"], birth),
+            (labels["visit"], day(data.visit.visit_date)),
+            (labels["protocol"], self.protocol_name()),
         ]
-        return [self.key_values(pairs), self.spacer(2)]
+        return [self.key_values(pairs, columns=2, label_share=0.26), self.spacer(1)]
 
-    def outcome(self) -> list[Flowable]:
-        """Return the engine's proposed outcome with symbol, colour and words."""
+    def protocol_name(self) -> str:
+        """Return the protocol by its title and version (its id only when the title is unknown)."""
         decision = self.data.decision
-        style = self.layout.outcomes.get(decision.status.value)
-        banner = outcome_banner(
-            self.styles,
-            symbol=style.symbol if style else "question",
-            fill=style.colour if style else "#4a5568",
-            label=self.words.text("decision_labels.proposed"),
-            title=text(self.words.term("status", decision.status.value)),
-            body=text(decision.headline),
-            width=self.frame_width,
-        )
-        return [self.heading(self.words.text("decision_heading")), banner]
+        protocol = report_protocol(self.data)
+        title = protocol.title if protocol is not None else decision.protocol_id.replace("-", " ")
+        return self.words.text("protocol_line", title=title, version=decision.protocol_version)
 
-    def clinician_decision(self) -> list[Flowable]:
-        """Return the clinician's decision and every override with its author and reason."""
-        decided = self.data.clinician_decision
-        out: list[Flowable] = [self.heading(self.words.text("clinician_decision_heading"))]
+    def decision_banner(self) -> list[Flowable]:
+        """Return the final decision banner, its override reasons and the sign-off line."""
+        data = self.data
+        decided = data.clinician_decision
+        labels = self.words.raw("banner_labels")
+        final = data.final_status
+        style = self.layout.outcomes.get(final.value)
         if decided is None:
-            return [
-                *out,
-                framed_notice(self.styles, text(self.words.text("no_clinician_decision")), self.frame_width),
-            ]
-        labels = self.words.raw("decision_labels")
-        pairs = [
-            (labels["proposed"], self.words.term("status", decided.proposed.value)),
-            (labels["final"], self.words.term("status", decided.final.value)),
-            (labels["action"], self.words.term("action", decided.action.value)),
-            (labels["by"], decided.clinician_name),
-            (labels["at"], f"{day(decided.decided_at.date())} {decided.decided_at:%H:%M}"),
-        ]
-        if decided.comment:
-            pairs.append((labels["comment"], decided.comment))
-        out.append(self.key_values(pairs))
-        if decided.overrides:
-            rows = [[o.rule_id, o.reason, decided.clinician_name] for o in decided.overrides]
-            out += [
-                self.heading(self.words.text("overrides_heading"), 2),
-                self.data_table(
-                    self.words.lines("overrides_columns"), rows, (0.1, 0.65, 0.25), bold_first=True
-                ),
-            ]
-        return out
-
-    def findings(self) -> list[Flowable]:
-        """Return every rule that fired: holds, cautions and notes with threshold and source."""
-        decision = self.data.decision
-        every = (*decision.holds, *decision.cautions, *decision.notes)
-        out: list[Flowable] = [self.heading(self.words.text("findings_heading"))]
-        if not every:
-            return [*out, self.para(self.words.text("findings_empty"))]
-        rows = [
-            [
-                f.rule_id,
-                self.finding_text(f),
-                self.effect(f),
-                f.threshold or "—",
-                f"{f.source} ({f.confidence})" if f.confidence else f.source,
-            ]
-            for f in every
-        ]
-        return [
-            *out,
-            self.data_table(
-                self.words.lines("findings_columns"), rows, (0.06, 0.42, 0.13, 0.12, 0.27), bold_first=True
+            label, body = labels["proposal"], self.words.text("banner_proposal")
+        elif (
+            decided.action.value == "overridden" or decided.proposed is not decided.final or decided.overrides
+        ):
+            label = labels["overridden"]
+            body = self.words.text(
+                "banner_overridden",
+                by=decided.clinician_name,
+                at=moment(decided.decided_at),
+                proposed=self.words.term("status", decided.proposed.value),
+            )
+        else:
+            label = labels["confirmed"]
+            body = self.words.text(
+                "banner_confirmed", by=decided.clinician_name, at=moment(decided.decided_at)
+            )
+        out: list[Flowable] = [
+            outcome_banner(
+                self.styles,
+                symbol=style.symbol if style else "question",
+                fill=style.colour if style else "#4a5568",
+                label=text(label),
+                title=text(self.words.term("status", final.value)),
+                body=text(body),
+                width=self.frame_width,
             ),
+            self.spacer(1.5),
         ]
-
-    def finding_text(self, finding: Finding) -> str:
-        """Return a finding's explanation followed by the observed values it does not already show."""
-        return finding_text(finding)
-
-    def effect(self, finding: Finding) -> str:
-        """Return what the finding did to the outcome, in the wording's terms."""
-        effects = self.words.raw("effect")
-        template = str(effects.get(finding.kind.value, finding.kind.value))
-        status = self.words.term("status", finding.status.value) if finding.status else ""
-        return template.format(status=status)
-
-    def not_assessed(self) -> list[Flowable]:
-        """Return the checks whose inputs were not recorded (gates block READY)."""
-        items = self.data.decision.not_assessed
-        out: list[Flowable] = [self.heading(self.words.text("not_assessed_heading"))]
-        if not items:
-            return [*out, self.para(self.words.text("not_assessed_empty"))]
-        gate, check = self.words.text("gate_yes"), self.words.text("gate_no")
-        rows = [[i.rule_id, i.title, self.missing_text(i.missing), gate if i.gate else check] for i in items]
-        return [
-            *out,
-            self.data_table(
-                self.words.lines("not_assessed_columns"), rows, (0.08, 0.34, 0.48, 0.1), bold_first=True
-            ),
-        ]
-
-    def missing_text(self, paths: tuple[str, ...]) -> str:
-        """Return the missing inputs by label (``Urinary urgency``), with the form when known."""
-        labels = []
-        for path in paths:
-            info = self.data.field_info(path)
-            labels.append(info.label if "." in path else path)
-        return "; ".join(labels)
-
-    def passed(self) -> list[Flowable]:
-        """Return the rules whose inputs were recorded and which did not fire."""
-        items = self.data.decision.passed
-        if not items:
-            return []
-        rows = [[p.rule_id, p.title, p.summary] for p in items]
-        return [
-            self.heading(self.words.text("passed_heading")),
-            self.data_table(self.words.lines("passed_columns"), rows, (0.08, 0.42, 0.5), bold_first=True),
-        ]
-
-    def derived(self) -> list[Flowable]:
-        """Return the computed values (BMI, POP-Q stage, LSIs, ICIQ band) the engine reported."""
-        items = self.data.decision.derived
-        if not items:
-            return []
-        return [
-            self.group(
+        if decided is not None and decided.overrides:
+            out.append(self.para(self.words.text("override_intro", by=decided.clinician_name), "small"))
+            out += self.bullets(
                 [
-                    self.heading(self.words.text("derived_heading")),
-                    self.key_values([(o.label, o.display) for o in items]),
+                    self.words.text(
+                        "override_line", rule=o.rule_id, title=self.rule_title(o.rule_id), reason=o.reason
+                    )
+                    for o in decided.overrides
                 ]
             )
-        ]
-
-    def changes(self) -> list[Flowable]:
-        """Return the change of each measure since the previous visit, judged against error."""
-        items = self.data.decision.changes
-        if not items:
-            return []
-        rows = [
-            [c.label, c.previous, c.current, c.change, c.verdict + (f" — {c.note}" if c.note else "")]
-            for c in items
-        ]
-        return [
-            self.heading(self.words.text("changes_heading")),
-            self.data_table(self.words.lines("changes_columns"), rows, (0.3, 0.14, 0.14, 0.14, 0.28)),
-        ]
-
-    def trends(self) -> list[Flowable]:
-        """Return one trend chart per configured measure with two or more visits on record."""
-        data = self.data
-        heading = self.heading(self.words.text("trends_heading"))
-        if not data.earlier_visits:
-            return [heading, self.para(self.words.text("trends_empty"), "muted")]
-        visits = (*data.earlier_visits, data.visit)
-        charts: list[Flowable] = []
-        timed = self.layout.timed_fields + tuple(
-            f.path for form in data.forms for f in form.fields if f.better == "lower"
-        )
-        for spec in self.layout.trends:
-            series = collect_series(spec, visits, data.delivery, timed)
-            if not series:
-                continue
-            unit = spec.unit or self.recorded_unit(spec.unit_from)
-            charts.append(
-                trend_chart(
-                    spec,
-                    series,
-                    width=self.frame_width,
-                    palette=self.layout.palette,
-                    font_size=self.layout.base_size,
-                    unit=unit,
-                )
-            )
-            charts.append(self.spacer(3))
-        if not charts:
-            return [heading, self.para(self.words.text("trends_empty"), "muted")]
-        return [self.group([heading, charts[0]]), *charts[1:]]
-
-    def recorded_unit(self, path: str) -> str:
-        """Return the label of the unit recorded at ``path`` (a unit choice field), or blank."""
-        recorded = self.data.results.text(path) if path else None
-        if recorded is None:
-            return ""
-        return self.data.field_info(path).choice_labels.get(recorded, recorded)
-
-    def plan_and_advice(self) -> list[Flowable]:
-        """Return the plan stages and advice headings offered to the patient, for the record."""
-        decision = self.data.decision
-        out: list[Flowable] = []
-        if decision.plan is not None:
-            stages = [
-                f"{s.number}. {s.title}: run {number(s.run_minutes)} min / walk {number(s.walk_minutes)} "
-                f"min × {s.repeats}, {s.sessions} sessions"
-                for s in decision.plan.stages
-            ]
-            out += [
-                self.heading(self.words.text("plan_heading")),
-                self.para(decision.plan.title, "notice"),
-                *self.bullets(stages),
-            ]
-        if decision.advice:
-            out += [
-                self.heading(self.words.text("advice_heading")),
-                *self.bullets([f"{a.rule_id} — {a.heading}" for a in decision.advice]),
-            ]
+        if decided is not None and decided.comment:
+            out.append(self.para(f"{self.words.text('comment_label')}: {decided.comment}", "small"))
+        out.append(Paragraph(f"<b>{text(self.signoff())}</b>", self.styles.body))
         return out
 
-    def sources(self) -> list[Flowable]:
-        """Return the full references behind every rule applied."""
-        sources = self.data.decision.sources
-        if not sources:
+    def rule_title(self, rule_id: str) -> str:
+        """Return the title of a rule from the decision's findings, gaps or checks met."""
+        decision = self.data.decision
+        titles: dict[str, str] = {p.rule_id: p.title for p in decision.passed}
+        titles.update({n.rule_id: n.title for n in decision.not_assessed})
+        titles.update({f.rule_id: f.title for f in (*decision.notes, *decision.cautions, *decision.holds)})
+        return titles.get(rule_id, "")
+
+    def signoff(self) -> str:
+        """Return who signed the visit and when, with the time zone."""
+        decided = self.data.clinician_decision
+        status = self.data.visit.status.value
+        if decided is None:
+            return self.words.text("unsigned_line")
+        at = moment(decided.decided_at)
+        if status == "signed":
+            return self.words.text("signed_line", by=decided.clinician_name, at=at)
+        if status == "amended":
+            return self.words.text("amended_line", by=decided.clinician_name, at=at)
+        return self.words.text("decided_unsigned_line", by=decided.clinician_name, at=at)
+
+    def key_values_table(self) -> list[Flowable]:
+        """Return the dashboard table: each key value now, its target, the result and a trend."""
+        rows = Dashboard(self.data, self.words.raw("dashboard")).rows(self.words.text("not_recorded"))
+        if not rows:
             return []
+        widths = [0.32, 0.2, 0.13, 0.17, 0.18]
+        columns = [w * self.frame_width for w in widths]
+        results = self.words.raw("result")
+        body = []
+        for row in rows:
+            ink = STATE_INK.get(row.state, "#5d6b82")
+            result = Paragraph(
+                f'<font color="{ink}"><b>{text(results[row.state])}</b></font>',
+                self.styles.cell,
+            )
+            body.append(
+                [
+                    self.cell(row.label, columns[0]),
+                    self.cell(row.value, columns[1]),
+                    self.cell(row.target, columns[2]),
+                    result,
+                    self.trend_cell(row, columns[4]),
+                ]
+            )
+        head = [
+            self.cell(title, columns[i], bold=True) for i, title in enumerate(self.words.lines("key_columns"))
+        ]
+        table = Table([head, *body], colWidths=columns, repeatRows=1)
+        style = self.styles.table(rows=len(body) + 1)
+        style.add("FONTSIZE", (0, 0), (-1, -1), self.styles.cell.fontSize)
+        style.add("VALIGN", (0, 0), (-1, -1), "MIDDLE")
+        table.setStyle(style)
         return [
-            self.heading(self.words.text("sources_heading")),
-            *[Paragraph(text(s), self.styles.small, bulletText="•") for s in sources],
+            self.heading(self.words.text("key_values_heading")),
+            table,
+            self.para(self.words.text("trend_caption"), "muted"),
+        ]
+
+    def trend_cell(self, row: DashboardRow, width: float) -> Flowable | str:
+        """Return the row's sparkline, or the word for a first visit."""
+        if len(row.points) < 2:
+            return self.words.text("trend_none") if row.recorded_once else ""
+        return sparkline(
+            row.points,
+            width=width - 8,
+            height=self.styles.cell.fontSize * 1.5,
+            ink=self.layout.palette[0],
+            threshold=row.threshold,
+        )
+
+    def why(self) -> list[Flowable]:
+        """Return the holds and cautions in one line each: what the decision rests on."""
+        decision = self.data.decision
+        fired = (*decision.holds, *decision.cautions)
+        if not fired:
+            return []
+        lines = [f"<b>{text(f.rule_id)} {text(f.title)}</b> — {text(without_source(f))}" for f in fired]
+        return [
+            self.heading(self.words.text("why_heading"), 2),
+            *[Paragraph(line, self.styles.bullet, bulletText="•") for line in lines],
         ]

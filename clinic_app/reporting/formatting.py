@@ -25,6 +25,7 @@ _DECIMAL_WEEKS = re.compile(r"(?<![\w.])([+\-\u2212]?)(\d+\.\d+) weeks")
 _PERCENT = re.compile(r"(?<![\w.])([+\-\u2212]?)(\d+\.\d{2,})(\s?%)")
 _LONG_DECIMAL = re.compile(r"(?<![\w.\-])([+\-\u2212]?)(\d+\.\d{3,})(?![\d.\-])")
 _BMI = re.compile(r"(?<![\w.])(\d+\.\d{2,})(\s?kg/m²)")
+_SIGNED_WHOLE = re.compile(r"(?<![\w.])([+\-\u2212]\d+)\.0(?![\d.])")
 _SIGNED_ZERO = re.compile(r"(?<![\w.])[+\-\u2212]0(?:\.0+)?(?![\d.])")
 _HYPHEN_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(\[/:;=,]))-(?=\d)")
 _INTERNAL_DOC = re.compile(r"[;,]?\s*CLINICAL\.md(?:\s*§[\w.–§-]+(?:\s*(?:,|and)\s*§?[\w.–§-]+)*)?")
@@ -84,8 +85,11 @@ def moment(value: dt.datetime) -> str:
 
 
 def public_text(sentence: str) -> str:
-    """Drop references a reader outside the project cannot follow (``CLINICAL.md §12``, "kept in the
-    project's folder"): stored decisions may still carry them from an earlier protocol version."""
+    """Drop references a reader outside the project cannot follow.
+
+    ``CLINICAL.md §12`` or "kept in the project's folder" mean nothing on paper; stored decisions may
+    still carry them from an earlier protocol version.
+    """
     if "CLINICAL.md" not in sentence and "project" not in sentence:
         return sentence
     out = _INTERNAL_PLACE.sub("", _INTERNAL_DOC.sub("", sentence))
@@ -108,6 +112,7 @@ def clinical_text(sentence: str) -> str:
     out = _BMI.sub(lambda m: number(float(m.group(1)), 1) + m.group(2), out)
     out = _LONG_DECIMAL.sub(lambda m: _sign(m.group(1)) + number(float(m.group(2)), 2), out)
     out = _SIGNED_ZERO.sub("0", out)
+    out = _SIGNED_WHOLE.sub(lambda m: m.group(1), out)
     return _HYPHEN_MINUS.sub(MINUS, out)
 
 

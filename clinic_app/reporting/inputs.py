@@ -11,12 +11,16 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from clinic_app.domain.enums import VisitStatus
 from clinic_app.domain.model import Clinician, Delivery, Patient, Results, Visit
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.readiness.decision import ClinicianDecision, Decision, Status
 from clinic_app.reporting.settings import Layout, Letterhead
+
+if TYPE_CHECKING:  # the protocol module is heavy; the window's start imports this one
+    from clinic_app.readiness.protocol import Protocol
 
 
 class ReportKind(StrEnum):
@@ -75,6 +79,9 @@ class ReportInput:
     clinician_decision: ClinicianDecision | None = None
     forms: tuple[FormInfo, ...] = ()
     """Form specs for labels and units; without them ids are printed in readable form."""
+    protocol: Protocol | None = None
+    """The protocol the decision was made under, for the thresholds the clinician summary prints
+    beside key values and draws on trend charts; None uses the bundled one when its id matches."""
 
     @property
     def patient(self) -> Patient:

@@ -79,7 +79,7 @@ class RecordedValues:
             section += self.special(form)
             plain = [fid for fid in ids if fid not in SPECIAL.get(form.id, set())]
             if plain:
-                section.append(self.table(form, plain))
+                section += self.table(form, plain)
             if len(plain) < 12:
                 out.append(self.r.group(section))
             else:
@@ -88,10 +88,18 @@ class RecordedValues:
             out.append(self.r.para(f"{self.not_recorded}: {', '.join(empty)}", "muted"))
         return out
 
-    def table(self, form: FormInfo, field_ids: list[str]) -> Table:
-        """Return the values of a form in spec order, with side and LSI columns when any is sided."""
+    def table(self, form: FormInfo, field_ids: list[str]) -> list[Flowable]:
+        """Return a form's values compactly.
+
+        Sided values go in a table with their LSI, other values two to a row, and the questions
+        answered "no" in one line (a column of "no" would hide the one "yes").
+        """
+        if form.id in self.words.lines("tasks_forms"):
+            return self.tasks(form, field_ids)
         yes, no = self.words.text("yes"), self.words.text("no")
-        rows: list[tuple[bool, list[str]]] = []
+        sided_rows: list[list[str]] = []
+        singles: list[tuple[str, str]] = []
+        answered_no: list[str] = []
         for field_id in field_ids:
             path = f"{form.id}.{field_id}"
             info = self.r.data.field_info(path)
@@ -102,19 +110,85 @@ class RecordedValues:
                     value_text(v, info, yes, no) if v is not None else self.not_recorded
                     for v in (left, right)
                 ]
-                rows.append((True, [info.label, shown[0], shown[1], "", unit, self.lsi(path, form.id)]))
+                sided_rows.append([info.label, shown[0], shown[1], unit, self.lsi(path, form.id)])
                 reason = self.raw(f"{path}.missing_reason")
                 if isinstance(reason, str):
-                    note = self.words.text("missing_reason", reason=reason)
-                    rows.append((True, ["", "", "", note, "", ""]))
+                    sided_rows.append(["", self.words.text("missing_reason", reason=reason), "", "", ""])
+            elif single is False:
+                answered_no.append(info.label)
             elif single is not None:
-                rows.append((False, [info.label, "", "", value_text(single, info, yes, no), unit, ""]))
-        if not any(sided for sided, _ in rows):
-            plain = [[cells[0], cells[3], cells[4]] for _, cells in rows]
-            return self.r.data_table(self.words.lines("single_columns"), plain, (0.5, 0.34, 0.16))
-        return self.r.data_table(
-            self.words.lines("sided_columns"), [cells for _, cells in rows], (0.32, 0.1, 0.1, 0.18, 0.1, 0.2)
-        )
+                singles.append((info.label, f"{value_text(single, info, yes, no)} {unit}".strip()))
+        out: list[Flowable] = []
+        if sided_rows:
+            columns = self.words.lines("sided_columns")
+            header = [columns[0], columns[1], columns[2], columns[4], columns[5]]
+            out.append(self.r.data_table(header, sided_rows, (0.4, 0.12, 0.12, 0.12, 0.24)))
+        if singles:
+            out.append(self.pairs(singles))
+        if answered_no:
+            out.append(
+                Paragraph(
+                    f"<b>{text(self.words.text('answered_no'))}:</b> {text(' · '.join(answered_no))}",
+                    self.r.styles.small,
+                )
+            )
+        return out
+
+    def pairs(self, items: list[tuple[str, str]]) -> Table:
+        """Return label/value pairs two to a row in a light grid, labels muted, read down then across."""
+        half = (len(items) + 1) // 2
+        rows = []
+        for index in range(half):
+            right = items[index + half] if index + half < len(items) else ("", "")
+            rows.append([*items[index], *right])
+        columns = [w * self.r.frame_width for w in (0.33, 0.17, 0.33, 0.17)]
+        cells = [[self.r.cell(value, columns[i]) for i, value in enumerate(row)] for row in rows]
+        table = Table(cells, colWidths=columns)
+        style = self.r.styles.table(header=False, rows=len(rows))
+        style.add("FONTSIZE", (0, 0), (-1, -1), self.r.styles.cell.fontSize)
+        style.add("TEXTCOLOR", (0, 0), (0, -1), self.r.styles.muted_colour)
+        style.add("TEXTCOLOR", (2, 0), (2, -1), self.r.styles.muted_colour)
+        table.setStyle(style)
+        return table
+
+    def tasks(self, form: FormInfo, field_ids: list[str]) -> list[Flowable]:
+        """Return the load and impact tasks as one table: a row per task, not five rows each."""
+        yes, no = self.words.text("yes"), self.words.text("no")
+        tasks: dict[str, dict[str, str]] = {}
+        for field_id in field_ids:
+            task, _, role = field_id.partition("_")
+            path = f"{form.id}.{field_id}"
+            info = self.r.data.field_info(path)
+            entry = tasks.setdefault(task, {})
+            sides = self.results.sided(path)
+            value = self.raw(path)
+            unit = self.unit_of(form.id, info)
+            if role == "completed":
+                entry["name"] = info.label.split(" — ")[0]
+                entry["done"] = value_text(value, info, yes, no) if value is not None else self.not_recorded
+            elif sides:
+                shown = " · ".join(
+                    f"{side.value[0].upper()} {number(v)}" for side, v in sorted(sides.items())
+                )
+                entry["amount"] = f"{shown} {unit}".strip()
+            elif value is not None:
+                entry[role] = f"{value_text(value, info, yes, no)} {unit}".strip()
+        rows = []
+        for task, entry in tasks.items():
+            symptoms = entry.get("symptoms", "")
+            extra = [entry[k] for k in ("pain_site", "pain_rating") if k in entry]
+            if extra:
+                symptoms = f"{symptoms} ({', '.join(extra)})"
+            rows.append(
+                [
+                    entry.get("name", task.upper()),
+                    entry.get("done", ""),
+                    entry.get("amount", entry.get("dose", "")),
+                    entry.get("control", ""),
+                    symptoms,
+                ]
+            )
+        return [self.r.data_table(self.words.lines("tasks_columns"), rows, (0.36, 0.08, 0.18, 0.14, 0.24))]
 
     def unit_of(self, form_id: str, info: FieldInfo) -> str:
         """Return the unit to print; a field with a ``unit_field`` takes the unit recorded there."""

@@ -1,8 +1,8 @@
 """The one style sheet of every report: paragraph styles, table styles and colours.
 
 All sizes derive from the layout's base size and all colours from ``layout.toml``, so a clinic
-restyles its reports by editing data. Headings keep with the next flowable so a heading is never
-left alone at the foot of a page.
+restyles its reports by editing data. Paragraphs allow no widow or orphan line (a paragraph
+never leaves a single line alone at the top or foot of a page), and sources hang their first line.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ class StyleSheet:
     cell_centre: ParagraphStyle
     outcome: ParagraphStyle
     notice: ParagraphStyle
+    reference: ParagraphStyle
+    """A source in a reference list: small, with a hanging indent."""
     text: colors.Color
     muted_colour: colors.Color
     accent: colors.Color
@@ -106,6 +108,8 @@ def build_stylesheet(layout: Layout) -> StyleSheet:
         leading=lead,
         textColor=text,
         spaceAfter=size * 0.4,
+        allowWidows=0,
+        allowOrphans=0,
     )
     cell = ParagraphStyle("cell", parent=body, fontSize=size - 1, leading=(size - 1) * 1.22, spaceAfter=0)
     return StyleSheet(
@@ -173,6 +177,15 @@ def build_stylesheet(layout: Layout) -> StyleSheet:
             spaceAfter=2,
         ),
         notice=ParagraphStyle("notice", parent=body, fontName=BOLD, textColor=text),
+        reference=ParagraphStyle(
+            "reference",
+            parent=body,
+            fontSize=size - 1.5,
+            leading=(size - 1.5) * 1.25,
+            leftIndent=size * 1.6,
+            firstLineIndent=-size * 1.6,
+            spaceAfter=size * 0.25,
+        ),
         text=text,
         muted_colour=muted,
         accent=accent,

@@ -108,6 +108,7 @@ def report_input(
         printed_on=printed_on or dt.date.today(),
         clinician_decision=clinician_decision,
         forms=report_forms(),
+        protocol=protocol,
     )
 
 

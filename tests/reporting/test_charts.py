@@ -47,10 +47,68 @@ def test_visits_of_an_earlier_pregnancy_are_left_out_of_a_trend() -> None:
     birth = Delivery(dt.date(2026, 3, 1), DeliveryMode.SPONTANEOUS_VAGINAL)
 
     def visit(day: dt.date, value: float) -> Visit:
-        return Visit(VisitId(str(day)), PatientId("P"), day, ClinicianId("C"),
-                     results=Results({"questionnaires.iciq_total": value}))  # type: ignore[dict-item]
+        return Visit(
+            VisitId(str(day)),
+            PatientId("P"),
+            day,
+            ClinicianId("C"),
+            results=Results({"questionnaires.iciq_total": value}),
+        )  # type: ignore[dict-item]
 
     spec = TrendSpec("ICIQ", ("questionnaires.iciq_total",), ("total",))
     visits = (visit(dt.date(2024, 5, 1), 9), visit(dt.date(2026, 5, 1), 4), visit(dt.date(2026, 6, 1), 2))
     (series,) = collect_series(spec, visits, birth, ())
     assert [value for _, value in series.points] == [4, 2]
+
+
+def test_series_differ_by_marker_and_line_style_and_the_legend_shows_them() -> None:
+    """Each series gets its own marker and dash; the legend draws both, and the threshold line too."""
+    from reportlab.graphics.shapes import Line
+
+    from clinic_app.reporting.charts import DASHES, MARKERS, ChartLine, Series, trend_chart
+    from clinic_app.reporting.fonts import register_fonts
+
+    register_fonts()
+
+    series = [Series("at rest", ((8.0, 2.8), (14.0, 1.9))), Series("head-lift", ((8.0, 2.3), (14.0, 1.5)))]
+    drawing = trend_chart(
+        "IRD",
+        series,
+        width=260,
+        palette=("#1f5f7a", "#c2571a"),
+        font_size=9.5,
+        unit="cm",
+        threshold=ChartLine(2.0, "2 cm (O2)"),
+    )
+    plot = next(item for item in drawing.contents if hasattr(item, "lines"))
+    assert plot.lines[0].symbol.kind != plot.lines[1].symbol.kind
+    assert MARKERS[0] != MARKERS[1] and DASHES[0] != DASHES[1]
+    assert getattr(plot.lines[1], "strokeDashArray", None) == list(DASHES[1])  # type: ignore[arg-type]
+    legend_lines = [item for item in drawing.contents if isinstance(item, Line)]
+    assert any(line.strokeDashArray == list(DASHES[1]) for line in legend_lines)  # type: ignore[arg-type]
+    labels = [getattr(item, "text", "") for item in drawing.contents]
+    assert {"at rest", "head-lift", "2 cm (O2)"} <= set(labels)
+    assert plot.yValueAxis.valueMin == 0 and plot.yValueAxis.valueMax >= 2.8
+
+
+def test_inter_recti_threshold_comes_from_the_protocol_for_the_unit_recorded() -> None:
+    """``O2.*`` resolves to the protocol's check of the unit recorded (2 cm, 20 mm)."""
+    from clinic_app.readiness.protocol import default_protocol
+    from clinic_app.reporting.thresholds import find_threshold
+
+    cm = find_threshold(default_protocol(), "O2.*", "cm")
+    mm = find_threshold(default_protocol(), "O2.*", "mm")
+    assert cm is not None and (cm.value, cm.label(), cm.target()) == (2.0, "2 cm (O2)", "≤ 2 cm")
+    assert mm is not None and mm.value == 20
+    assert find_threshold(default_protocol(), "O2.*", "") is None
+
+
+def test_sparkline_range_includes_the_threshold() -> None:
+    """A sparkline whose values sit above its threshold still draws the threshold inside the cell."""
+    from reportlab.graphics.shapes import Line
+
+    from clinic_app.reporting.charts import sparkline
+
+    drawing = sparkline(((8.0, 30.0), (14.0, 32.0)), width=80, height=14, ink="#1f5f7a", threshold=20.0)
+    (line,) = [item for item in drawing.contents if isinstance(item, Line)]
+    assert 0 <= line.y1 <= 14

@@ -40,7 +40,7 @@ def test_rules_print_threshold_source_and_effect() -> None:
     assert "> 2.0 cm" in text
     assert "Goom T, Donnelly G" in text
     assert "hold → Not ready — temporary hold" in text
-    assert "runready-default v1.0.0" in text
+    assert "RunReady default return-to-run protocol, version 1.0.0" in text
 
 
 def test_overrides_print_author_and_reason() -> None:
@@ -49,7 +49,7 @@ def test_overrides_print_author_and_reason() -> None:
     text = pdf_text(render_report(data, ReportKind.CLINICIAN, invariant=True))
     assert "Generates linea alba tension without doming on load tests." in text
     assert "Overrides" in text
-    assert "changed the proposal" in text
+    assert "FINAL DECISION — OVERRIDDEN" in text
 
 
 def test_not_assessed_list_names_missing_inputs() -> None:
@@ -57,7 +57,8 @@ def test_not_assessed_list_names_missing_inputs() -> None:
     text = pdf_text(rendered(Status.INCOMPLETE, ReportKind.CLINICIAN))
     assert "Not assessed" in text
     assert "Modified Oxford Scale grade (power)" in text  # the missing input by its label
-    assert "not assessed: Pelvic-floor muscle function, Hop tests" in text  # forms with nothing recorded
+    assert "pelvic_floor" not in text
+    assert "not recorded: Pelvic-floor muscle function, Hop tests" in text  # forms with nothing recorded
 
 
 def test_trend_charts_are_drawn_with_earlier_visits() -> None:
@@ -65,7 +66,8 @@ def test_trend_charts_are_drawn_with_earlier_visits() -> None:
     text = pdf_text(rendered(Status.READY, ReportKind.CLINICIAN))
     assert "Inter-recti distance at the umbilicus (cm)" in text
     assert "Hop limb symmetry index (%)" in text
-    assert "weeks postpartum" in text
+    assert "weeks since birth" in text
+    assert "2 cm (O2)" in text  # the inter-recti threshold from the protocol, named in the legend
 
 
 def test_without_earlier_visits_the_trend_section_says_so() -> None:
@@ -73,13 +75,14 @@ def test_without_earlier_visits_the_trend_section_says_so() -> None:
     data = sample_input(Status.READY, earlier=False, forms=forms())
     text = pdf_text(render_report(data, ReportKind.CLINICIAN, invariant=True))
     assert "No earlier visit is on file" in text
-    assert "weeks postpartum" not in text
+    assert "weeks since birth" not in text
 
 
 def test_undecided_visit_says_the_outcome_is_a_proposal() -> None:
     """Without a clinician decision the summary says the outcome is the engine's proposal only."""
     text = pdf_text(rendered(Status.READY, ReportKind.CLINICIAN, decided=False))
-    assert "No clinician decision recorded" in text
+    assert "Engine proposal — no clinician decision yet".upper() in text.upper()
+    assert "not a clearance" in text
 
 
 def test_report_without_form_specs_prints_readable_ids() -> None:

@@ -8,6 +8,7 @@ input gives byte-identical PDFs (used by the tests).
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
@@ -55,6 +56,12 @@ def printed(value: object) -> str:
     return clinical_text(public_text(str(value)))
 
 
+@functools.lru_cache(maxsize=8)
+def _wording(kind: str) -> Wording:
+    """Return the bundled wording of ``kind``, read once per process (the files ship with the app)."""
+    return load_wording(kind)
+
+
 class ReportRenderer:
     """Base class of the patient report, clinician summary and referral letter.
 
@@ -68,7 +75,7 @@ class ReportRenderer:
         self.invariant = invariant
         self.layout = data.layout
         self.styles: StyleSheet = build_stylesheet(data.layout)
-        self.words: Wording = load_wording(self.kind.value)
+        self.words: Wording = _wording(self.kind.value)
         top, right, bottom, left = data.layout.margins_mm
         self.margins = (top * mm, right * mm, bottom * mm, left * mm)
         self.page_width, self.page_height = self.page_size()

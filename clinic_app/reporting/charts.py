@@ -15,9 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, String
-from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -129,43 +127,38 @@ def trend_chart(
     drawing = Drawing(width, height, initialFontName=REGULAR)
     shown = f"{title} ({unit})" if unit and unit not in title else title
     drawing.add(String(0, height - font_size, shown, fontName=BOLD, fontSize=font_size - 0.5))
-    plot = LinePlot()
-    plot.x, plot.y = 28, 22
-    plot.width = width - legend_width - plot.x - 6
-    plot.height = height - font_size - 8 - plot.y
-    plot.data = [list(s.points) for s in series]
+    x0, y0 = 28.0, 22.0
+    plot_width = width - legend_width - x0 - 6
+    plot_height = height - font_size - 8 - y0
     xs = [x for s in series for x, _ in s.points]
     ys = [y for s in series for _, y in s.points]
     if threshold is not None:
         ys.append(threshold.value)
     low, high, step = _nice_range(min(ys), max(ys))
-    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = low, high, step
     first, last = math.floor(min(xs)), math.ceil(max(xs))
     if last - first < 2:
         first, last = first - 1, last + 1
-    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = first, last
-    plot.xValueAxis.valueStep = _nice_step((last - first) / 6)
-    for axis in (plot.xValueAxis, plot.yValueAxis):
-        axis.labels.fontName = REGULAR
-        axis.labels.fontSize = small
-        axis.labelTextFormat = _axis_label
-        axis.strokeColor = colors.HexColor("#8896a5")
-    plot.yValueAxis.visibleGrid = True
-    plot.yValueAxis.gridStrokeColor = colors.HexColor("#e4e9ee")
-    plot.yValueAxis.gridStrokeWidth = 0.4
-    for index in range(len(series)):
+    x_step = _nice_step((last - first) / 6)
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (
+            x0 + (x - first) / (last - first) * plot_width,
+            y0 + (y - low) / (high - low) * plot_height,
+        )
+
+    _axes(drawing, at, (first, last, x_step), (low, high, step), x0, y0, plot_width, small)
+    for index, item in enumerate(series):
         ink = colors.HexColor(palette[index % len(palette)])
-        line = plot.lines[index]
-        line.strokeColor = ink
-        line.strokeWidth = 1.3
         dash = DASHES[index % len(DASHES)]
-        if dash is not None:
-            line.strokeDashArray = list(dash)
-        line.symbol = _marker(index, ink, 4.6)
-    drawing.add(plot)
+        coords = [c for x, y in item.points for c in at(x, y)]
+        drawing.add(
+            PolyLine(coords, strokeColor=ink, strokeWidth=1.3, strokeDashArray=list(dash) if dash else None)
+        )
+        for x, y in item.points:
+            drawing.add(marker_shape(index, *at(x, y), 4.6, ink))
     drawing.add(
         String(
-            plot.x + plot.width / 2,
+            x0 + plot_width / 2,
             2,
             "weeks since birth",
             fontName=REGULAR,
@@ -175,8 +168,8 @@ def trend_chart(
         )
     )
     if threshold is not None:
-        y = plot.y + (threshold.value - low) / (high - low) * plot.height
-        drawing.add(_threshold_line(plot.x, y, plot.x + plot.width))
+        _, y = at(first, threshold.value)
+        drawing.add(_threshold_line(x0, y, x0 + plot_width))
     _legend(
         drawing,
         series,
@@ -187,6 +180,45 @@ def trend_chart(
         size=small,
     )
     return drawing
+
+
+def _axes(
+    drawing: Drawing,
+    at: Any,
+    x_range: tuple[float, float, float],
+    y_range: tuple[float, float, float],
+    x0: float,
+    y0: float,
+    plot_width: float,
+    size: float,
+) -> None:
+    """Draw the grid, the two axes and their round tick labels (drawn by hand: a LinePlot costs 4×)."""
+    axis_ink, grid_ink = colors.HexColor("#8896a5"), colors.HexColor("#e4e9ee")
+    low, high, step = y_range
+    tick = low
+    while tick <= high + step * 1e-6:
+        _, y = at(x_range[0], tick)
+        drawing.add(Line(x0, y, x0 + plot_width, y, strokeColor=grid_ink, strokeWidth=0.4))
+        drawing.add(
+            String(
+                x0 - 4, y - size * 0.35, _axis_label(tick), fontName=REGULAR, fontSize=size, textAnchor="end"
+            )
+        )
+        tick += step
+    first, last, x_step = x_range
+    tick = math.ceil(first / x_step) * x_step
+    while tick <= last + x_step * 1e-6:
+        x, _ = at(tick, low)
+        drawing.add(Line(x, y0, x, y0 - 2.5, strokeColor=axis_ink, strokeWidth=0.6))
+        drawing.add(
+            String(
+                x, y0 - 2.5 - size, _axis_label(tick), fontName=REGULAR, fontSize=size, textAnchor="middle"
+            )
+        )
+        tick += x_step
+    _, top = at(first, high)
+    drawing.add(Line(x0, y0, x0 + plot_width, y0, strokeColor=axis_ink, strokeWidth=0.7))
+    drawing.add(Line(x0, y0, x0, top, strokeColor=axis_ink, strokeWidth=0.7))
 
 
 def _legend(
@@ -215,9 +247,7 @@ def _legend(
                 strokeDashArray=list(dash) if dash else None,
             )
         )
-        marker = _marker(index, ink, 4.6)
-        marker.x, marker.y = x + 10, y + size * 0.35
-        drawing.add(marker)
+        drawing.add(marker_shape(index, x + 10, y + size * 0.35, 4.6, ink))
         drawing.add(String(x + 24, y, item.legend, fontName=REGULAR, fontSize=size))
         y -= size + 4
     if threshold is not None:
@@ -247,11 +277,19 @@ def _threshold_line(x1: float, y: float, x2: float) -> Line:
     )
 
 
-def _marker(index: int, ink: colors.Color, size: float) -> Any:
-    """Return the marker of series ``index``: filled shapes first, then outlined ones."""
+def marker_shape(index: int, x: float, y: float, size: float, ink: colors.Color) -> Any:
+    """Return the marker of series ``index`` centred on (x, y): filled shapes first, then outlined ones."""
     name = MARKERS[index % len(MARKERS)]
     fill = ink if name.startswith("Filled") else colors.white
-    return makeMarker(name, size=size, fillColor=fill, strokeColor=ink, strokeWidth=0.9)
+    r = size / 2
+    style = {"fillColor": fill, "strokeColor": ink, "strokeWidth": 0.9}
+    if name.endswith("Circle"):
+        return Circle(x, y, r, **style)
+    if name.endswith("Square"):
+        return Rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8, **style)
+    if name.endswith("Diamond"):
+        return Polygon([x, y + r * 1.2, x + r * 1.2, y, x, y - r * 1.2, x - r * 1.2, y], **style)
+    return Polygon([x, y + r * 1.15, x + r * 1.1, y - r * 0.8, x - r * 1.1, y - r * 0.8], **style)
 
 
 def sparkline(
@@ -296,12 +334,8 @@ def sparkline(
     colour = colors.HexColor(ink)
     drawing.add(PolyLine(coords, strokeColor=colour, strokeWidth=1.1))
     for x, y in points[:-1]:
-        dot = makeMarker("FilledCircle", size=2.2, fillColor=colour, strokeColor=colour)
-        dot.x, dot.y = at(x, y)
-        drawing.add(dot)
-    last = makeMarker("FilledSquare", size=3.6, fillColor=colour, strokeColor=colour)
-    last.x, last.y = at(*points[-1])
-    drawing.add(last)
+        drawing.add(Circle(*at(x, y), 1.1, fillColor=colour, strokeColor=colour, strokeWidth=0.3))
+    drawing.add(marker_shape(1, *at(*points[-1]), 3.6, colour))
     return drawing
 
 

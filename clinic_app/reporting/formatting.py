@@ -12,11 +12,13 @@ explanations, stored decisions), so a report never shows ``95.1613 %`` or ``-0.5
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from clinic_app.domain.model import Value
 from clinic_app.reporting.inputs import FieldInfo, humanise
 
+_DIGIT = re.compile(r"\d")
 MINUS = "\u2212"
 """The minus sign; a hyphen-minus before a digit reads as a dash in print."""
 
@@ -84,6 +86,7 @@ def moment(value: dt.datetime) -> str:
     return f"{day(local.date())}, {local:%H:%M} {zone}"
 
 
+@functools.lru_cache(maxsize=4096)
 def public_text(sentence: str) -> str:
     """Drop references a reader outside the project cannot follow.
 
@@ -97,6 +100,7 @@ def public_text(sentence: str) -> str:
     return out.strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def clinical_text(sentence: str) -> str:
     """Apply the print rules to an already-written sentence.
 
@@ -104,7 +108,7 @@ def clinical_text(sentence: str) -> str:
     decimals two, a signed zero change becomes ``0`` and a hyphen-minus used as a sign becomes a
     minus. Dates (``2026-10-26``), ranges and versions (``v2026.12-1``) are left alone.
     """
-    if not any(ch.isdigit() for ch in sentence):
+    if _DIGIT.search(sentence) is None:
         return sentence
     out = _WEEKS_DAYS.sub(lambda m: weeks_days(int(m.group(2))), sentence)
     out = _DECIMAL_WEEKS.sub(lambda m: _signed_weeks(m.group(1), float(m.group(2))), out)

@@ -100,6 +100,8 @@ class Dashboard:
         if rules and not known and not has_value:
             return None
         state = min(known, key=RANK.index) if known else "none"
+        if not has_value and state in ("declined", "not_assessed") and "met" in known:
+            state = "met"  # a group row: one check not examined does not make the others' "none" unknown
         unit = self.unit(spec)
         threshold = self.threshold(spec)
         target = str(spec.get("target", "")) or (threshold.target() if threshold else "")

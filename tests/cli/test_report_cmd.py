@@ -140,7 +140,8 @@ def test_stored_demo_visit_prints_with_the_recorded_decision(tmp_path: Path) -> 
     assert run("--visit", "V-0005-1", "--kind", "clinician", "--database", database, "--out", str(out)) == 0
     text = text_of(out)
     assert "Hannah Schmidt-Okafor" in text
-    assert "changed the proposal" in text  # the demo clinician overrode O1 with a reason
+    assert "FINAL DECISION — OVERRIDDEN" in text  # the demo clinician overrode O1 with a reason
+    assert "The engine proposed: Not ready" in text and "pessary fitted and tolerated" in text
     assert "No clinician decision recorded" not in text
     db = open_clinic(database)
     try:

@@ -18,6 +18,7 @@ from clinic_app.readiness.decision import Decision, Finding, FindingKind, NotAss
 from clinic_app.readiness.minimum import unmet
 from clinic_app.readiness.planning import (
     ReferralNeed,
+    advice_facts,
     build_advice,
     build_plan,
     build_referral,
@@ -106,7 +107,7 @@ def assess(record: VisitRecord, protocol: Protocol | None = None) -> Decision:
         passed=tuple(passed),
         derived=tuple(ctx.derived),
         plan=plan,
-        advice=build_advice(status, holds, cautions, notes, gaps, protocol),
+        advice=build_advice(status, holds, cautions, notes, gaps, protocol, advice_facts(record)),
         referral=build_referral(needs, protocol),
         retest_weeks=retest_weeks(status, days / 7, holds, protocol),
         changes=compare_visits(record, protocol),

@@ -1,18 +1,35 @@
 """Turn a status and its findings into the walk–run plan, exercise advice, referral and re-test.
 
 All wording comes from the protocol's ``[plan]``, ``[advice]``, ``[referral_targets]`` and
-``[incomplete]`` sections; this module only chooses and orders it (CLINICAL.md §11, G1–G3).
+``[incomplete]`` sections; this module only chooses and orders it (G1–G3), fitted to the person by
+the protocol's ``[advice_conditions]`` (:mod:`tailoring`). :func:`final_plan` applies the same
+planning to the clinician's final status, so every document follows her decision, not the proposal.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from clinic_app.readiness.decision import AdviceItem, Finding, NotAssessed, Plan, PlanStage, Referral, Status
+from clinic_app.domain.visitfile import VisitRecord
+from clinic_app.readiness.decision import (
+    AdviceItem,
+    ClinicianDecision,
+    Decision,
+    Finding,
+    NotAssessed,
+    Plan,
+    PlanStage,
+    Referral,
+    Status,
+)
 from clinic_app.readiness.progression import ladder
 from clinic_app.readiness.protocol import Protocol
+from clinic_app.readiness.tailoring import Tailoring
+
+RUNNING = (Status.READY, Status.READY_WITH_CAUTIONS)
+"""Final statuses that let her start the walk–run plan."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +69,14 @@ def build_plan(status: Status, cautions: Sequence[Finding], protocol: Protocol) 
 
 def build_advice(status: Status, holds: Sequence[Finding], cautions: Sequence[Finding],
                  notes: Sequence[Finding], not_assessed: Sequence[NotAssessed],
-                 protocol: Protocol) -> tuple[AdviceItem, ...]:
+                 protocol: Protocol, facts: Mapping[str, object] | None = None) -> tuple[AdviceItem, ...]:
     """Return advice per failed criterion (and per caution or note) in a stable order.
 
     REFER gets none: exercise advice follows the specialist review. INCOMPLETE starts with what to
-    assess next. Several rules sharing one advice entry are merged into one item.
+    assess next. Several rules sharing one advice entry are merged into one item. Each entry is fitted
+    to ``status`` (no running tips while she may not run) and to the person: ``facts`` are her
+    recorded values (:func:`advice_facts`) for the protocol's conditions (she leaks, uses a support
+    device, had a caesarean…).
     """
     if status is Status.REFER:
         return ()
@@ -72,10 +92,32 @@ def build_advice(status: Status, holds: Sequence[Finding], cautions: Sequence[Fi
         key = protocol.rule(finding.rule_id).advice
         if key is not None and finding.rule_id not in by_key.setdefault(key, []):
             by_key[key].append(finding.rule_id)
+    tailoring = protocol.tailoring or Tailoring()
+    fired = frozenset(f.rule_id for f in (*holds, *cautions, *notes))
+    holding = {name for name, c in tailoring.conditions.items() if c.holds(fired, facts or {})}
     for key, rule_ids in by_key.items():
         spec = protocol.advice[key]
-        items.append(AdviceItem(", ".join(rule_ids), spec.heading, spec.text, spec.exercises))
+        fit = tailoring.fit(key)
+        if (fit.applies == "running") != (status in RUNNING) and fit.applies != "always":
+            continue
+        if fit.only_if and holding.isdisjoint(fit.only_if):
+            continue
+        heading, text, exercises = spec.heading, spec.text, spec.exercises
+        variant = next((v for v in fit.variants if v.condition in holding), None)
+        if variant is not None:
+            heading = variant.heading or heading
+            text = variant.text or text
+            exercises = variant.exercises if variant.exercises is not None else exercises
+        items.append(AdviceItem(", ".join(rule_ids), heading, text, exercises))
     return tuple(items)
+
+
+def advice_facts(record: VisitRecord) -> dict[str, object]:
+    """Return what the advice conditions read: the recorded results and the birth (mode, injury)."""
+    facts: dict[str, object] = dict(record.visit.results.data)
+    facts["delivery.mode"] = record.delivery.mode.value
+    facts["delivery.perineal_trauma"] = record.delivery.perineal_trauma.value
+    return facts
 
 
 def retest_weeks(status: Status, weeks: float, holds: Sequence[Finding], protocol: Protocol) -> int | None:
@@ -87,6 +129,41 @@ def retest_weeks(status: Status, weeks: float, holds: Sequence[Finding], protoco
     if status in (Status.READY, Status.READY_WITH_CAUTIONS):
         return None
     return protocol.retest.get(status)
+
+
+def review_weeks(status: Status, protocol: Protocol) -> int | None:
+    """Weeks until the check-up once a plan starts (READY, READY_WITH_CAUTIONS), else None."""
+    tailoring = protocol.tailoring or Tailoring()
+    if status is Status.READY_WITH_CAUTIONS:
+        return tailoring.conservative_review_weeks or tailoring.review_weeks
+    return tailoring.review_weeks if status is Status.READY else None
+
+
+@dataclass(frozen=True, slots=True)
+class FinalPlan:
+    """The plan, advice and next check for the clinician's final status (plain data for the reports)."""
+
+    status: Status
+    plan: Plan | None
+    advice: tuple[AdviceItem, ...]
+    retest_weeks: int | None
+    """Weeks from the visit to the next check: the re-test, or the review once a plan has started."""
+
+
+def final_plan(decision: Decision, clinician: ClinicianDecision | None, record: VisitRecord,
+               protocol: Protocol) -> FinalPlan:
+    """Return the planning for the final status: the clinician's decision, else the proposal.
+
+    After an override the findings stay what the engine found, but the plan, the advice and the next
+    check follow the status she set: an override to READY gets the walk–run plan and no "while you
+    wait" advice; an escalation gets no plan and no running tips.
+    """
+    status = clinician.final if clinician is not None else decision.status
+    plan = build_plan(status, decision.cautions, protocol)
+    advice = build_advice(status, decision.holds, decision.cautions, decision.notes,
+                          decision.not_assessed, protocol, advice_facts(record))
+    weeks = retest_weeks(status, decision.weeks_postpartum, decision.holds, protocol)
+    return FinalPlan(status, plan, advice, weeks if weeks is not None else review_weeks(status, protocol))
 
 
 def build_referral(needs: Sequence[ReferralNeed], protocol: Protocol) -> Referral | None:

@@ -38,6 +38,7 @@ from clinic_app.readiness.rulespec import (
     StageSpec,
     Threshold,
 )
+from clinic_app.readiness.tailoring import parse_tailoring
 
 __all__ = [
     "COMPARISONS",
@@ -142,6 +143,7 @@ def parse_protocol(data: Mapping[str, Any], forms: FormCatalogue | None = None) 
         plan=_parse_plan(_table(data, "plan", "[plan]")),
         advice=advice,
         forms=forms if forms is not None else _bundled_forms(),
+        tailoring=parse_tailoring(data),
     )
     for rule in rules.values():
         _check_paths(rule, protocol)

@@ -9,10 +9,13 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clinic_app.assessment.formtypes import FormCatalogue
 from clinic_app.readiness.decision import FindingKind, Status
+
+if TYPE_CHECKING:
+    from clinic_app.readiness.tailoring import Tailoring
 
 RULE_IDS: tuple[str, ...] = (
     "T1", "T2", "T3", "T4",
@@ -274,6 +277,8 @@ class Protocol:
     advice: Mapping[str, AdviceSpec]
     forms: FormCatalogue | None = None
     """The assessment forms, for the labels of fields the ``[labels]`` table does not name."""
+    tailoring: Tailoring | None = None
+    """When each advice entry applies and how it changes for the person (:mod:`tailoring`)."""
 
     def rule(self, rule_id: str) -> RuleSpec:
         """Return the rule with ``rule_id``."""

@@ -2,8 +2,8 @@
 
 All wording comes from the protocol's ``[plan]``, ``[advice]``, ``[referral_targets]`` and
 ``[incomplete]`` sections; this module only chooses and orders it (G1–G3), fitted to the person by
-the protocol's ``[advice_conditions]`` (:mod:`tailoring`). :func:`final_plan` applies the same
-planning to the clinician's final status, so every document follows her decision, not the proposal.
+the protocol's ``[advice_conditions]`` (:mod:`tailoring`). :mod:`decided` applies the same planning
+to the clinician's final status, so every document follows her decision, not the proposal.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.readiness.decision import (
     AdviceItem,
-    ClinicianDecision,
-    Decision,
     Finding,
     NotAssessed,
     Plan,
@@ -137,33 +135,6 @@ def review_weeks(status: Status, protocol: Protocol) -> int | None:
     if status is Status.READY_WITH_CAUTIONS:
         return tailoring.conservative_review_weeks or tailoring.review_weeks
     return tailoring.review_weeks if status is Status.READY else None
-
-
-@dataclass(frozen=True, slots=True)
-class FinalPlan:
-    """The plan, advice and next check for the clinician's final status (plain data for the reports)."""
-
-    status: Status
-    plan: Plan | None
-    advice: tuple[AdviceItem, ...]
-    retest_weeks: int | None
-    """Weeks from the visit to the next check: the re-test, or the review once a plan has started."""
-
-
-def final_plan(decision: Decision, clinician: ClinicianDecision | None, record: VisitRecord,
-               protocol: Protocol) -> FinalPlan:
-    """Return the planning for the final status: the clinician's decision, else the proposal.
-
-    After an override the findings stay what the engine found, but the plan, the advice and the next
-    check follow the status she set: an override to READY gets the walk–run plan and no "while you
-    wait" advice; an escalation gets no plan and no running tips.
-    """
-    status = clinician.final if clinician is not None else decision.status
-    plan = build_plan(status, decision.cautions, protocol)
-    advice = build_advice(status, decision.holds, decision.cautions, decision.notes,
-                          decision.not_assessed, protocol, advice_facts(record))
-    weeks = retest_weeks(status, decision.weeks_postpartum, decision.holds, protocol)
-    return FinalPlan(status, plan, advice, weeks if weeks is not None else review_weeks(status, protocol))
 
 
 def build_referral(needs: Sequence[ReferralNeed], protocol: Protocol) -> Referral | None:

@@ -82,6 +82,18 @@ class ReportInput:
     protocol: Protocol | None = None
     """The protocol the decision was made under, for the thresholds the clinician summary prints
     beside key values and draws on trend charts; None uses the bundled one when its id matches."""
+    review_weeks: int | None = None
+    """Weeks from the visit to the check-up once her walk–run plan has started (READY and
+    READY_WITH_CAUTIONS; ``readiness.planning.review_weeks`` for the final status, filled by the
+    service); a re-test of a not-ready decision is the decision's own ``retest_weeks``."""
+    decided: Decision | None = None
+    """The decision restated for the clinician's final status (``readiness.decided.as_decided``):
+    what the patient report and the referral letter follow. None: the proposal itself."""
+
+    @property
+    def final_decision(self) -> Decision:
+        """What the patient is handed: the clinician's final decision, else the engine's proposal."""
+        return self.decided if self.decided is not None else self.decision
 
     @property
     def patient(self) -> Patient:
@@ -127,6 +139,18 @@ class ReportInput:
         if self.clinician_decision is not None:
             return self.clinician_decision.final
         return self.decision.status
+
+    @property
+    def next_check_weeks(self) -> int | None:
+        """Weeks to her next check for the final decision: the re-test, or the review once running."""
+        weeks = self.final_decision.retest_weeks
+        return weeks if weeks is not None else self.review_weeks
+
+    @property
+    def next_check_date(self) -> dt.date | None:
+        """The date of her next check, counted from the visit (None when the clinic will tell her)."""
+        weeks = self.next_check_weeks
+        return None if weeks is None else self.visit.visit_date + dt.timedelta(weeks=weeks)
 
     @property
     def is_draft(self) -> bool:

@@ -374,13 +374,20 @@ def sample_input(
     name: tuple[str, str] = ("Zoë", "Ní Bhriain"),
 ) -> ReportInput:
     """Return a complete :class:`ReportInput` for ``status`` with the bundled settings."""
+    from clinic_app.readiness.decided import as_decided  # planning loads the protocol module
+    from clinic_app.readiness.planning import review_weeks
+    from clinic_app.readiness.protocol import default_protocol
+
     decision = sample_decision(status)
+    clinician = sample_clinician_decision(decision, override=override) if decided else None
     return ReportInput(
         record=sample_record(status, draft=draft, earlier=earlier, name=name),
         decision=decision,
         letterhead=load_letterhead(),
         layout=load_layout(page_size=page_size),
         printed_on=PRINTED_ON,
-        clinician_decision=sample_clinician_decision(decision, override=override) if decided else None,
+        clinician_decision=clinician,
         forms=forms,
+        decided=as_decided(decision, clinician, default_protocol()),
+        review_weeks=review_weeks(clinician.final if clinician else decision.status, default_protocol()),
     )

@@ -31,6 +31,7 @@ import platformdirs
 
 from clinic_app.domain.files import OutputFileError, write_file_atomically
 from clinic_app.domain.visitfile import VisitRecord
+from clinic_app.readiness.decided import as_decided
 from clinic_app.readiness.decision import (
     ClinicianAction,
     ClinicianDecision,
@@ -39,7 +40,8 @@ from clinic_app.readiness.decision import (
     Status,
 )
 from clinic_app.readiness.engine import assess
-from clinic_app.readiness.protocol import Protocol
+from clinic_app.readiness.planning import advice_facts, review_weeks
+from clinic_app.readiness.protocol import Protocol, default_protocol
 from clinic_app.readiness.serialize import decision_from_json
 from clinic_app.reporting import ReferralNotNeededError, ReportInput, ReportKind, render_report
 from clinic_app.reporting.catalogue import bundled_forms
@@ -98,11 +100,20 @@ def report_input(
     printed_on: dt.date | None = None,
     protocol: Protocol | None = None,
 ) -> ReportInput:
-    """Gather everything one report needs; the engine proposes when no decision is given."""
+    """Gather everything one report needs; the engine proposes when no decision is given.
+
+    The decision printed for the patient follows the clinician's final status (``decided``), planned
+    by the engine's own rules and fitted to her recorded values, so no two documents disagree.
+    """
     settings = settings or load_report_settings()
+    decision = decision or assess(record, protocol)
+    rules = protocol or default_protocol()
+    final = clinician_decision.final if clinician_decision is not None else decision.status
     return ReportInput(
         record=record,
-        decision=decision or assess(record, protocol),
+        decision=decision,
+        decided=as_decided(decision, clinician_decision, rules, advice_facts(record)),
+        review_weeks=review_weeks(final, rules),
         letterhead=settings.letterhead,
         layout=settings.layout,
         printed_on=printed_on or dt.date.today(),

@@ -1,64 +1,107 @@
-"""The patient report states the outcome honestly, in plain words, for every outcome."""
+"""The patient report: page one is the sheet for the fridge, for every outcome, in plain words."""
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import replace
 
 import pytest
+from pypdf import PdfReader
 
-from clinic_app.readiness.decision import AdviceItem, PassedCheck, Status
+from clinic_app.readiness.decision import AdviceItem, Decision, PassedCheck, Status
 from clinic_app.reporting import ReportKind, render_report
-from clinic_app.reporting.samples import sample_decision, sample_input
+from clinic_app.reporting.formatting import day
+from clinic_app.reporting.inputs import ReportInput
+from clinic_app.reporting.samples import sample_input
 from clinic_app.reporting.wording import load_wording
 
-from .pdfs import pdf_text, rendered
+from .pdfs import forms, page_count, pdf_text, rendered
 
 WORDS = load_wording("patient")
+RUNNING = (Status.READY, Status.READY_WITH_CAUTIONS)
+PAGE_BUDGET = {status: 3 for status in Status}
+"""Page one, the walk–run log when she may run, and one page of detail."""
+SNAKE_OR_PATH = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[a-z][a-z_0-9]*\.[a-z][a-z_0-9]+\b")
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """Return each page's text, whitespace collapsed."""
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def with_decision(data: ReportInput, decision: Decision) -> ReportInput:
+    """Return ``data`` with another (confirmed) proposal, dropping the restated final decision."""
+    return replace(data, decision=decision, decided=None)
 
 
 @pytest.mark.parametrize("status", list(Status))
-def test_outcome_title_and_status_label_are_printed(status: Status) -> None:
-    """Each outcome prints its own title and status label, so colour is never the only cue."""
-    text = pdf_text(rendered(status, ReportKind.PATIENT))
-    assert WORDS.text(f"outcome.{status.value}.title") in text
-    assert WORDS.term("status", status.value).upper() in text
+def test_page_one_holds_decision_reasons_next_step_next_check_and_red_flags(status: Status) -> None:
+    """Page one alone tells her the result, why, what to do this week, when to come back and when to call."""
+    data = sample_input(status, forms=forms())
+    first = page_texts(rendered(status, ReportKind.PATIENT))[0]
+    assert WORDS.text(f"outcome.{status.value}.title") in first
+    assert WORDS.term("status", status.value).upper() in first
+    assert WORDS.text("why_heading") in first
+    assert WORDS.lines(f"this_week.{status.value}")[0][:60] in first
+    assert data.next_check_date is not None and day(data.next_check_date) in first
+    assert data.letterhead.phone and WORDS.text("how_to_book", phone=data.letterhead.phone) in first
+    assert WORDS.text("red_flags_heading") in first
+    assert all(line[:50] in first for line in WORDS.lines("red_flags"))
 
 
 @pytest.mark.parametrize("status", list(Status))
-def test_report_lists_passed_checks_red_flags_and_signoff(status: Status) -> None:
-    """What she passed, the red flags and the clinician's recommendation are always present."""
+def test_patient_report_keeps_to_its_page_budget(status: Status) -> None:
+    """Page one, the log page and one page of detail: no more for any outcome."""
+    assert page_count(rendered(status, ReportKind.PATIENT)) <= PAGE_BUDGET[status]
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_reasons_on_page_one_are_hers_and_at_most_three(status: Status) -> None:
+    """The hold (or caution) wording is on page one; never more than three reasons."""
+    data = sample_input(status, forms=forms())
+    first = page_texts(rendered(status, ReportKind.PATIENT))[0]
+    why = first.split(WORDS.text("why_heading"))[1].split(WORDS.text("this_week_heading"))[0]
+    assert 1 <= why.count("•") <= 3
+    for finding in data.final_decision.holds[:3]:
+        assert finding.patient_text in why
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_what_she_passed_is_a_short_grouped_checklist_after_page_one(status: Status) -> None:
+    """Passed checks appear as groups with a count on a later page, never as the long list of checks."""
+    pages = page_texts(rendered(status, ReportKind.PATIENT))
+    assert WORDS.text("passed_heading") not in pages[0]
+    later = " ".join(pages[1:])
+    assert WORDS.text("passed_heading") in later and "Bladder and bowel" in later
+    for check in sample_input(status).decision.passed:
+        assert check.patient_text not in later
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_no_jargon_ids_or_internal_references(status: Status) -> None:
+    """No snake_case, field paths, rule ids, "CLINICAL.md" or hyphen-minus numbers reach the patient."""
     text = pdf_text(rendered(status, ReportKind.PATIENT))
-    for check in sample_decision(status).passed:
-        assert check.patient_text in text
-    assert WORDS.text("red_flags_heading") in text
-    assert WORDS.lines("red_flags")[0] in text
-    assert "recommendation of Alex Byrne" in text
+    assert SNAKE_OR_PATH.findall(text.replace("clinic@runready.example", "")) == []
+    assert "CLINICAL.md" not in text and "below the hold level" not in text
+    assert re.search(r"(?<![\w–])-\d", text) is None
+    assert re.search(r"\b[PTOSLHJRMBG]\d\b", text) is None
 
 
-def test_plan_table_is_printed_for_ready_outcomes() -> None:
-    """A ready outcome prints the walk–run stages with progression and stop rules."""
+def test_weeks_since_birth_is_shown_as_weeks_and_days() -> None:
+    """Time since the birth reads "14 weeks 3 days", never a decimal."""
     text = pdf_text(rendered(Status.READY, ReportKind.PATIENT))
-    assert "Walk–run 1:1" in text
-    assert "Continuous 20 min" in text
-    assert WORDS.text("plan_progression_heading") in text
-    assert "stop, walk home and drop back one stage" in text
+    assert "14 weeks 3 days" in text and "14.4" not in text
 
 
-@pytest.mark.parametrize("status", [Status.REFER, Status.NOT_READY, Status.NOT_YET_TIME, Status.INCOMPLETE])
-def test_no_plan_is_offered_on_a_hold(status: Status) -> None:
-    """A hold never prints a running plan, only the promise of one at a later visit."""
-    text = pdf_text(rendered(status, ReportKind.PATIENT))
-    assert "Walk–run 1:1" not in text
-    assert WORDS.text("plan_none")[:40] in text
-
-
-def test_not_assessed_checks_are_never_listed_as_passed() -> None:
-    """Checks without data appear under "not assessed" and not under "What you passed"."""
-    text = pdf_text(rendered(Status.INCOMPLETE, ReportKind.PATIENT))
-    passed_part = text.split(WORDS.text("passed_heading"))[1].split(WORDS.text("not_assessed_heading"))[0]
-    assert "Pelvic-floor baseline" not in passed_part
-    assert "Pelvic-floor baseline — not assessed" in text
-    assert "Hop symmetry — not assessed" in text
+def test_a_declined_examination_reads_as_her_choice() -> None:
+    """A check not done because she declined the examination is her choice, not a gap."""
+    data = sample_input(Status.INCOMPLETE, forms=forms())
+    results = data.record.visit.results.with_values({"pelvic_floor.exam_state": "declined"})
+    record = replace(data.record, visit=replace(data.record.visit, results=results))
+    text = pdf_text(render_report(replace(data, record=record), ReportKind.PATIENT, invariant=True))
+    assert "Pelvic-floor baseline: you chose not to have this" in text
+    assert "Hop symmetry: not checked" in text
 
 
 def test_undecided_visit_prints_a_proposal_notice() -> None:
@@ -71,15 +114,18 @@ def test_undecided_visit_prints_a_proposal_notice() -> None:
 def test_overridden_outcome_says_the_clinician_changed_it() -> None:
     """When the clinician changes the proposal, the report says so and shows the final outcome."""
     data = sample_input(Status.NOT_YET_TIME, override=True)
-    text = pdf_text(render_report(data, ReportKind.PATIENT, invariant=True))
-    assert "reviewed the proposed result and changed it" in text
-    assert WORDS.text("outcome.READY_WITH_CAUTIONS.title") in text
+    pages = page_texts(render_report(data, ReportKind.PATIENT, invariant=True))
+    assert "reviewed the proposed result and changed it" in " ".join(pages)
+    assert WORDS.text("outcome.READY_WITH_CAUTIONS.title") in pages[0]
+    assert WORDS.text("outcome.NOT_YET_TIME.title") not in " ".join(pages)
+    assert WORDS.text("log.heading") in pages[1]
+    assert WORDS.text("plan_none") not in " ".join(pages)
 
 
-def test_retest_date_is_computed_from_the_visit() -> None:
-    """The re-test date is the visit date plus the decision's re-test interval."""
-    text = pdf_text(rendered(Status.NOT_READY_FUNCTION, ReportKind.PATIENT))
-    assert "8 Oct 2026 (about 4 weeks after this visit)" in text
+def test_next_check_is_the_visit_date_plus_the_interval() -> None:
+    """The next check is the visit date plus the re-test interval, with how to book it."""
+    first = page_texts(rendered(Status.NOT_READY_FUNCTION, ReportKind.PATIENT))[0]
+    assert "8 Oct 2026 (4 weeks after this visit)" in first
 
 
 def test_advice_exercises_are_listed() -> None:
@@ -93,16 +139,17 @@ def test_incomplete_visit_asks_for_the_missing_checks_not_for_exercises() -> Non
     """With checks missing, the report says so; advice that only asks to record a check is left out."""
     data = sample_input(Status.INCOMPLETE)
     advice = (AdviceItem("O5", "Still to assess", "Record pelvic_floor.mos to complete O5."),)
-    data = replace(data, decision=replace(data.decision, advice=advice))
+    data = with_decision(data, replace(data.decision, advice=advice))
     text = pdf_text(render_report(data, ReportKind.PATIENT, invariant=True))
     assert "Nothing held you back in the checks that were done" in text
     assert "pelvic_floor.mos" not in text
 
 
 def test_passed_check_without_patient_wording_is_left_to_the_clinician() -> None:
-    """A passed check with no patient wording (e.g. T2) is not printed with its clinician title."""
+    """A passed check with no patient wording (e.g. T2) is neither printed nor counted."""
     data = sample_input(Status.READY)
     extra = PassedCheck("T2", "Same time gate after caesarean and vaginal birth", "")
     decision = replace(data.decision, passed=(*data.decision.passed, extra))
-    text = pdf_text(render_report(replace(data, decision=decision), ReportKind.PATIENT))
+    text = pdf_text(render_report(with_decision(data, decision), ReportKind.PATIENT))
     assert "Same time gate after caesarean" not in text
+    assert "Time since the birth" not in text

@@ -112,7 +112,7 @@ def build_advice(status: Status, holds: Sequence[Finding], cautions: Sequence[Fi
 
 def advice_facts(record: VisitRecord) -> dict[str, object]:
     """Return what the advice conditions read: the recorded results and the birth (mode, injury)."""
-    facts: dict[str, object] = dict(record.visit.results.data)
+    facts: dict[str, object] = {str(path): value for path, value in record.visit.results.data.items()}
     facts["delivery.mode"] = record.delivery.mode.value
     facts["delivery.perineal_trauma"] = record.delivery.perineal_trauma.value
     return facts

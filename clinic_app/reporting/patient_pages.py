@@ -24,7 +24,7 @@ DECLINED = "declined"
 def is_declined(data: ReportInput, gap: NotAssessed) -> bool:
     """True when a check was not done because she declined the examination it needs."""
     forms = {path.partition(".")[0] for path in gap.missing}
-    return any(data.results.data.get(f"{form}.exam_state") == DECLINED for form in forms)
+    return any(data.results.text(f"{form}.exam_state") == DECLINED for form in forms)
 
 
 class PatientPages(ReportRenderer):

@@ -72,8 +72,8 @@ def _log_table(renderer: ReportRenderer, plan: Plan, width: float) -> Table:
     def para(words_: str, style: object = small) -> Paragraph:
         return Paragraph(text(words_), style)
 
-    top = [para(words.text("log.stage")), para(words.text("log.what"))]
-    second = ["", ""]
+    top: list[object] = [para(words.text("log.stage")), para(words.text("log.what"))]
+    second: list[object] = ["", ""]
     for n in range(1, sessions + 1):
         top += [para(words.text("log.session", n=n)), ""]
         second += [para(words.text("log.date")), para(words.text("log.tick"))]

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from clinic_app.exchange.errors import BundleError
+from clinic_app.exchange.recordjson import RecordJsonError, decode_line
 
 FORMAT = "runready-clinic-bundle"
 SCHEMA_VERSION = 1
@@ -160,8 +161,13 @@ class BundleReader:
         """The report PDFs the bundle carries."""
         return sorted(name for name in self.entries if name.startswith("reports/"))
 
-    def records(self, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    def records(self, name: str, *, checked: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
         """Yield ``(line number, record)`` of one JSON Lines entry, checking its SHA-256 at the end.
+
+        Each line is decoded strictly (:func:`clinic_app.exchange.recordjson.decode_line`). With
+        ``checked`` (a second pass over an entry this reader already read strictly) the strict
+        refusals are not repeated: the entry's SHA-256, verified again at its end, proves the bytes
+        are the ones checked.
 
         Raises:
             BundleError: a line is not a JSON object, is too long, or the entry's bytes do not match
@@ -187,7 +193,7 @@ class BundleReader:
                     raise BundleError(
                         f"{name} line {line_no} is too long to be a record.", problem="too_large"
                     )
-                yield line_no, _parse_line(name, line_no, line)
+                yield line_no, _parse_line(name, line_no, line, checked)
         if size != info.size or digest.hexdigest() != info.sha256:
             raise BundleError(
                 f"{name} does not match the SHA-256 in the manifest: the bundle was changed or damaged "
@@ -235,18 +241,16 @@ def _read_line(raw: IO[bytes], name: str, limit: int) -> bytes:
         raise _damaged(name, exc) from None
 
 
-def _parse_line(name: str, line_no: int, line: bytes) -> dict[str, Any]:
+def _parse_line(name: str, line_no: int, line: bytes, checked: bool = False) -> dict[str, Any]:
     try:
-        value = json.loads(line, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as exc:
-        raise BundleError(f"{name} line {line_no} is not valid JSON ({exc}).", problem="record") from None
+        value = decode_line(line, checked=checked)
+    except RecordJsonError as exc:
+        raise BundleError(
+            f"{name} line {line_no} is not a strict JSON record: {exc}.", problem="record"
+        ) from None
     if not isinstance(value, dict):
         raise BundleError(f"{name} line {line_no} is not a JSON object.", problem="record")
     return value
-
-
-def _refuse_constant(text: str) -> Any:
-    raise ValueError(f"{text} is not a number")
 
 
 def open_bundle(path: Path, *, limits: Limits | None = None) -> BundleReader:
@@ -373,8 +377,8 @@ def _read_manifest(archive: zipfile.ZipFile, limits: Limits) -> dict[str, Any]:
     try:
         with archive.open(info) as raw:
             text = raw.read(limits.max_manifest_bytes + 1)
-        manifest = json.loads(text, parse_constant=_refuse_constant)
-    except (*_DAMAGE, RecursionError) as exc:
+        manifest = decode_line(text)
+    except (*_DAMAGE, RecordJsonError) as exc:
         raise BundleError(f"The bundle's manifest cannot be read ({exc}).", problem="not_a_bundle") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleError("manifest.json does not describe a RunReady Clinic bundle.", problem="not_a_bundle")

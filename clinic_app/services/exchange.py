@@ -259,6 +259,7 @@ def import_bundle(
             )
         ticker = Ticker(2 * _record_count(reader), progress, cancelled)
         with db.sessions.begin() as session:
+            store.prepare_bulk_write(session)
             analysis: Analysis = analyse(session, reader, ticker.tick)
             missing = analysis.plan.unresolved(chosen)
             if missing:

@@ -79,23 +79,35 @@ def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
         raise _refuse(name, line, f"clinician {clinician_id} is neither in the bundle nor in this clinic")
 
     matches: list[PatientMatch] = []
+    pending: list[dict[str, Any]] = []
+
+    def settle_patients() -> None:
+        # Matched a chunk at a time: three statements per chunk instead of three per patient.
+        for record, found in zip(pending, store.match_patients(session, pending), strict=True):
+            if found is None:
+                a.patient_map[record["id"]] = record["id"]
+                a.new_patients.add(record["id"])
+                continue
+            local, how = found
+            a.patient_map[record["id"]] = local["id"]
+            differences = tuple(
+                f"{key.replace('_', ' ')} {local[key]!r} here, {record[key]!r} in the bundle"
+                for key in ("family_name", "given_names", "date_of_birth", "record_number", "archived")
+                if local[key] != record[key]
+            )
+            name = f"{record['given_names']} {record['family_name']}".strip()
+            matches.append(PatientMatch(record["id"], local["id"], how, name, differences))
+        pending.clear()
+
+    seen_patients: set[str] = set()
     for line, record in _records(reader, "patients.jsonl", tick):
-        if record["id"] in a.patient_map:
+        if record["id"] in seen_patients:
             raise _refuse("patients.jsonl", line, f"patient {record['id']} appears twice")
-        found = store.match_patient(session, record)
-        if found is None:
-            a.patient_map[record["id"]] = record["id"]
-            a.new_patients.add(record["id"])
-            continue
-        local, how = found
-        a.patient_map[record["id"]] = local["id"]
-        differences = tuple(
-            f"{key.replace('_', ' ')} {local[key]!r} here, {record[key]!r} in the bundle"
-            for key in ("family_name", "given_names", "date_of_birth", "record_number", "archived")
-            if local[key] != record[key]
-        )
-        name = f"{record['given_names']} {record['family_name']}".strip()
-        matches.append(PatientMatch(record["id"], local["id"], how, name, differences))
+        seen_patients.add(record["id"])
+        pending.append(record)
+        if len(pending) >= store.CHUNK:
+            settle_patients()
+    settle_patients()
 
     deliveries_kept = 0
     local_births: dict[str, set[tuple[str, str]]] = {}
@@ -294,29 +306,43 @@ def write_import(
     Raises:
         BundleError: an entry no longer matches its checksum (the caller's transaction rolls back).
     """
-    for _, record in reader.records("clinicians.jsonl"):
+    for _, record in reader.records("clinicians.jsonl", checked=True):
         tick(1)
         if record["id"] in a.new_clinicians:
             store.insert_clinician(session, record)
-    for _, record in reader.records("patients.jsonl"):
+    patients: list[dict[str, Any]] = []
+    for _, record in reader.records("patients.jsonl", checked=True):
         tick(1)
         if record["id"] in a.new_patients:
-            store.insert_patient(session, record)
+            patients.append(record)
+        if len(patients) >= store.CHUNK:
+            store.insert_patients(session, patients)
+            patients.clear()
+    store.insert_patients(session, patients)
     keys: dict[str, str] = {}
     birth_ids: dict[str, int | None] = {}
-    for _, record in reader.records("deliveries.jsonl"):
+    births: list[tuple[dict[str, Any], str]] = []
+
+    def insert_births() -> None:
+        for (record, _), new in zip(births, store.insert_deliveries(session, births), strict=True):
+            keys[f"delivery:{record['key']}"] = str(new)
+            birth_ids[record["key"]] = new
+        births.clear()
+
+    for _, record in reader.records("deliveries.jsonl", checked=True):
         tick(1)
         owner = a.patient_map[record["patient_id"]]
         if record["key"] in a.new_deliveries:
-            new = store.insert_delivery(session, record, owner)
-            keys[f"delivery:{record['key']}"] = str(new)
-            birth_ids[record["key"]] = new
+            births.append((record, owner))
+            if len(births) >= store.CHUNK:
+                insert_births()
         else:
             birth_ids[record["key"]] = store.delivery_id(session, owner, a.births[record["key"]])
+    insert_births()
     renamed: dict[str, str] = {}
     amended: list[str] = []
     batch: list[dict[str, Any]] = []
-    for _, record in reader.records("visits.jsonl"):
+    for _, record in reader.records("visits.jsonl", checked=True):
         tick(1)
         action = a.visit_action[record["id"]]
         local = {
@@ -349,7 +375,7 @@ def write_import(
             batch.clear()
     store.insert_visits(session, batch, keys)
     events: list[dict[str, Any]] = []
-    for _, record in reader.records("audit.jsonl"):
+    for _, record in reader.records("audit.jsonl", checked=True):
         tick(1)
         target = _copied(record["entity"], record["entity_id"], a, renamed)
         if target is None:

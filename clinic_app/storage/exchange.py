@@ -31,15 +31,19 @@ from clinic_app.storage.exchange_lookup import (
     delivery_signatures,
     existing,
     match_patient,
+    match_patients,
 )
 from clinic_app.storage.exchange_write import (
     IMPORTED_PASSWORD,
     insert_audit,
     insert_clinician,
+    insert_deliveries,
     insert_delivery,
     insert_patient,
+    insert_patients,
     insert_visits,
     mark_amended,
+    prepare_bulk_write,
 )
 
 __all__ = [
@@ -58,12 +62,16 @@ __all__ = [
     "export_scope",
     "insert_audit",
     "insert_clinician",
+    "insert_deliveries",
     "insert_delivery",
     "insert_patient",
+    "insert_patients",
     "insert_visits",
     "mark_amended",
     "match_patient",
+    "match_patients",
     "patient_record",
     "patient_records",
+    "prepare_bulk_write",
     "visit_records",
 ]

@@ -6,7 +6,7 @@ Reads only; the writes are in :mod:`clinic_app.storage.exchange_write`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -121,3 +121,48 @@ def count_rows(session: Session) -> dict[str, int]:
             AuditRow,
         )
     }
+
+
+def match_patients(
+    session: Session, records: Sequence[Mapping[str, Any]]
+) -> list[tuple[dict[str, Any], str] | None]:
+    """:func:`match_patient` for many bundle patients at once: three statements, not three each.
+
+    Returns:
+        For each record in order, the local patient's record and how she was matched, or None.
+    """
+    if not records:
+        return []
+    by_id = {
+        row.id: row
+        for row in session.scalars(select(PatientRow).where(PatientRow.id.in_([r["id"] for r in records])))
+    }
+    numbers = sorted(
+        {r["record_number"] for r in records if r["id"] not in by_id and r["record_number"].strip()}
+    )
+    by_number: dict[str, list[PatientRow]] = {}
+    if numbers:
+        query = select(PatientRow).where(PatientRow.record_number.in_(numbers)).order_by(PatientRow.id)
+        for row in session.scalars(query):
+            by_number.setdefault(row.record_number, []).append(row)
+    families = sorted({search_key(r["family_name"]) for r in records if r["id"] not in by_id})
+    by_name: dict[tuple[str, str, dt.date], PatientRow] = {}
+    if families:
+        query = select(PatientRow).where(PatientRow.family_key.in_(families)).order_by(PatientRow.id)
+        for row in session.scalars(query):
+            by_name.setdefault((row.family_key, row.given_key, row.date_of_birth), row)
+    out: list[tuple[dict[str, Any], str] | None] = []
+    for record in records:
+        same = by_id.get(record["id"])
+        if same is not None:
+            out.append((patient_record(same), "id"))
+            continue
+        birth = dt.date.fromisoformat(record["date_of_birth"])
+        if record["record_number"].strip():
+            first = by_number.get(record["record_number"], [None])[0]
+            if first is not None and first.date_of_birth == birth:
+                out.append((patient_record(first), "record number"))
+                continue
+        found = by_name.get((search_key(record["family_name"]), search_key(record["given_names"]), birth))
+        out.append(None if found is None else (patient_record(found), "name and date of birth"))
+    return out

@@ -36,6 +36,7 @@ from clinic_app.exchange.plan import ImportPlan, Resolution
 from clinic_app.services import exchange, exchange_formats
 from clinic_app.ui import ask
 from clinic_app.ui.context import AppContext
+from clinic_app.ui.exchange.dryrun import DryRunDialog
 
 
 def choose_export_path(parent: QWidget | None, suggested: str) -> str:
@@ -205,17 +206,21 @@ def export_from_window(window: QWidget | None, ctx: AppContext) -> ExportDialog:
     return dialog
 
 
-def import_into_window(window: QWidget | None, ctx: AppContext) -> None:
-    """File → Import…: choose a bundle, show the dry run, import what the user confirms."""
+def import_into_window(window: QWidget | None, ctx: AppContext) -> DryRunDialog | None:
+    """File → Import…: choose a bundle, run the dry run (progress, Cancel), import what the user confirms.
+
+    Returns:
+        The dry run's window (tests drive it), or None when no bundle was chosen.
+    """
     chosen = choose_import_path(window)
     if not chosen or ctx.user is None:
-        return
+        return None
     path = Path(chosen)
     password = None
     if path.is_file() and crypto.is_encrypted(path):
         password = ask.ask_password(window, "Import", f"Password of {path.name}:")
         if password is None:
-            return
+            return None
     user = ctx.user
 
     def show_plan(plan: ImportPlan) -> None:
@@ -252,5 +257,9 @@ def import_into_window(window: QWidget | None, ctx: AppContext) -> None:
     def failed(error: BaseException) -> None:
         ask.show_error(window, "Import", str(error))
 
-    run = functools.partial(exchange.plan_import, ctx.db, path, password=password)
-    ctx.tasks.run_query(run, success=show_plan, failure=failed, label="Checking the bundle…")
+    dry_run = DryRunDialog(ctx, path, password, window)
+    dry_run.plan_did_finish.connect(show_plan)
+    dry_run.dry_run_did_fail.connect(lambda message: ask.show_error(window, "Import", message))
+    dry_run.open()
+    dry_run.start()
+    return dry_run

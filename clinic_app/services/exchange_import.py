@@ -18,6 +18,7 @@ from clinic_app.exchange.errors import BundleError
 from clinic_app.exchange.plan import ImportPlan, PatientMatch, Resolution, VisitConflict
 from clinic_app.exchange.records import CHECKS
 from clinic_app.services.clinic import new_id
+from clinic_app.services.exchange_compare import visit_conflict
 from clinic_app.storage import audit
 from clinic_app.storage import exchange as store
 from clinic_app.storage.database import Session
@@ -162,7 +163,7 @@ def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
                 unchanged += 1
             else:
                 a.visit_action[record["id"]] = "conflict"
-                conflicts.append(_conflict(mine, mapped))
+                conflicts.append(visit_conflict(mine, mapped))
                 a.touched_patients.add(mine["patient_id"])
         batch.clear()
 
@@ -224,35 +225,6 @@ def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
         report_files=len(reader.report_names()),
     )
     return a
-
-
-def _conflict(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> VisitConflict:
-    differences: list[str] = []
-    for key in ("patient_id", "visit_date", "clinician_id", "status", "signed_by", "amends"):
-        if mine[key] != theirs[key]:
-            differences.append(f"{key.replace('_', ' ')} {mine[key]} here, {theirs[key]} in the bundle")
-    ours = {r["path"]: r for r in mine["results"]}
-    other = {r["path"]: r for r in theirs["results"]}
-    changed = sorted(p for p in ours.keys() | other.keys() if ours.get(p) != other.get(p))
-    if changed:
-        shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-        differences.append(f"{len(changed)} value(s) differ: {shown}")
-    if mine["decisions"] != theirs["decisions"]:
-        differences.append(
-            f"decisions: {len(mine['decisions'])} here, {len(theirs['decisions'])} in the bundle"
-        )
-    if mine["reports"] != theirs["reports"]:
-        differences.append(f"reports: {len(mine['reports'])} here, {len(theirs['reports'])} in the bundle")
-    if not differences:
-        differences.append("version or timestamps differ")
-    return VisitConflict(
-        str(mine["id"]),
-        str(mine["patient_id"]),
-        str(mine["visit_date"]),
-        str(mine["status"]),
-        str(theirs["status"]),
-        tuple(differences),
-    )
 
 
 def _refers(

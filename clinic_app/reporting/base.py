@@ -33,6 +33,7 @@ from clinic_app.reporting.fonts import BOLD, REGULAR
 from clinic_app.reporting.formatting import clinical_text, day, public_text
 from clinic_app.reporting.inputs import ReportInput, ReportKind
 from clinic_app.reporting.pagination import Heading, link_headings, page_counting_canvas
+from clinic_app.reporting.paragraphs import CachedParagraph
 from clinic_app.reporting.styles import StyleSheet, build_stylesheet
 from clinic_app.reporting.wording import Wording, load_wording
 
@@ -302,11 +303,11 @@ class ReportRenderer:
 
     def para(self, words: str, style: str = "body") -> Paragraph:
         """Return an escaped paragraph in the named style."""
-        return Paragraph(text(words), getattr(self.styles, style))
+        return CachedParagraph(text(words), getattr(self.styles, style))
 
     def bullets(self, items: Sequence[str]) -> list[Flowable]:
         """Return one bulleted paragraph per item."""
-        return [Paragraph(text(item), self.styles.bullet, bulletText="•") for item in items]
+        return [CachedParagraph(text(item), self.styles.bullet, bulletText="•") for item in items]
 
     def bullet_columns(self, items: Sequence[str]) -> Table:
         """Return a long bulleted list in two columns, read down the first column then the second."""
@@ -315,7 +316,7 @@ class ReportRenderer:
         right += [""] * (half - len(right))
 
         def cell(item: str) -> Paragraph:
-            return Paragraph(text(item), self.styles.bullet, bulletText="•" if item else None)
+            return CachedParagraph(text(item), self.styles.bullet, bulletText="•" if item else None)
 
         table = Table(
             [[cell(a), cell(b)] for a, b in zip(left, right, strict=True)],
@@ -369,7 +370,7 @@ class ReportRenderer:
         room = width - 2 * CELL_PADDING
         if "\n" not in value and stringWidth(value, style.fontName, style.fontSize) <= room:
             return value
-        return Paragraph(text(value), style)
+        return CachedParagraph(text(value), style)
 
     def key_values(
         self, pairs: Sequence[tuple[str, str]], columns: int = 2, *, label_share: float = 0.36
@@ -378,7 +379,8 @@ class ReportRenderer:
         cells: list[list[Paragraph]] = []
         row: list[Paragraph] = []
         for label, value in pairs:
-            row.extend([Paragraph(text(label), self.styles.muted), Paragraph(text(value), self.styles.body)])
+            row.append(CachedParagraph(text(label), self.styles.muted))
+            row.append(CachedParagraph(text(value), self.styles.body))
             if len(row) == columns * 2:
                 cells.append(row)
                 row = []

@@ -10,15 +10,18 @@ recorded, the change since the last visit and the trend charts.
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Table
+from reportlab.platypus import Flowable, PageBreak, Table
 
 from clinic_app.reporting.base import text
 from clinic_app.reporting.charts import sparkline
 from clinic_app.reporting.clinician_appendix import ClinicianAppendix, without_source
 from clinic_app.reporting.dashboard import Dashboard, DashboardRow
 from clinic_app.reporting.flowables import outcome_banner
+from clinic_app.reporting.fonts import BOLD
 from clinic_app.reporting.formatting import day, moment, weeks
 from clinic_app.reporting.inputs import ReportKind
+from clinic_app.reporting.paragraphs import CachedParagraph
+from clinic_app.reporting.styles import colour
 from clinic_app.reporting.thresholds import report_protocol
 
 STATE_INK = {"hold": "#a3221b", "overridden": "#8a5a00", "caution": "#8a5a00", "met": "#1e7a44"}
@@ -37,7 +40,7 @@ class ClinicianReportRenderer(ClinicianAppendix):
     def story(self) -> list[Flowable]:
         """Return the dashboard page, then the appendix."""
         story: list[Flowable] = [
-            Paragraph(text(self.words.text("title")), self.styles.title),
+            CachedParagraph(text(self.words.text("title")), self.styles.title),
             self.para(self.subtitle(), "subtitle"),
         ]
         story += self.status_notices()
@@ -133,7 +136,7 @@ class ClinicianReportRenderer(ClinicianAppendix):
             )
         if decided is not None and decided.comment:
             out.append(self.para(f"{self.words.text('comment_label')}: {decided.comment}", "small"))
-        out.append(Paragraph(f"<b>{text(self.signoff())}</b>", self.styles.body))
+        out.append(CachedParagraph(f"<b>{text(self.signoff())}</b>", self.styles.body))
         return out
 
     def rule_title(self, rule_id: str) -> str:
@@ -166,12 +169,16 @@ class ClinicianReportRenderer(ClinicianAppendix):
         columns = [w * self.frame_width for w in widths]
         results = self.words.raw("result")
         body = []
-        for row in rows:
+        inks: list[tuple[int, str]] = []
+        for number, row in enumerate(rows, start=1):
             ink = STATE_INK.get(row.state, "#5d6b82")
-            result = Paragraph(
-                f'<font color="{ink}"><b>{text(results[row.state])}</b></font>',
-                self.styles.cell,
-            )
+            result = self.cell(results[row.state], columns[3], bold=True)
+            if isinstance(result, str):
+                inks.append((number, ink))  # one word in one colour: a plain string, styled below
+            else:
+                result = CachedParagraph(
+                    f'<font color="{ink}"><b>{text(results[row.state])}</b></font>', self.styles.cell
+                )
             body.append(
                 [
                     self.cell(row.label, columns[0]),
@@ -188,6 +195,11 @@ class ClinicianReportRenderer(ClinicianAppendix):
         style = self.styles.table(rows=len(body) + 1)
         style.add("FONTSIZE", (0, 0), (-1, -1), self.styles.cell.fontSize)
         style.add("VALIGN", (0, 0), (-1, -1), "MIDDLE")
+        for number, ink in inks:
+            style.add("TEXTCOLOR", (3, number), (3, number), colour(ink))
+        if inks:
+            style.add("FONTNAME", (3, 1), (3, -1), BOLD)
+            style.add("LEADING", (3, 1), (3, -1), self.styles.cell.leading)
         table.setStyle(style)
         return [
             self.heading(self.words.text("key_values_heading")),
@@ -216,5 +228,5 @@ class ClinicianReportRenderer(ClinicianAppendix):
         lines = [f"<b>{text(f.rule_id)} {text(f.title)}</b> — {text(without_source(f))}" for f in fired]
         return [
             self.heading(self.words.text("why_heading"), 2),
-            *[Paragraph(line, self.styles.bullet, bulletText="•") for line in lines],
+            *[CachedParagraph(line, self.styles.bullet, bulletText="•") for line in lines],
         ]

@@ -9,7 +9,7 @@ since the last visit, the trend charts two to a row, the plan and advice offered
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from clinic_app.readiness.decision import Finding
 from clinic_app.reporting.base import ReportRenderer, printed, text
@@ -18,6 +18,7 @@ from clinic_app.reporting.dashboard import declined
 from clinic_app.reporting.flowables import finding_text
 from clinic_app.reporting.fonts import REGULAR
 from clinic_app.reporting.formatting import number
+from clinic_app.reporting.paragraphs import CachedParagraph
 from clinic_app.reporting.recorded import RecordedValues
 from clinic_app.reporting.thresholds import find_threshold, report_protocol
 
@@ -136,25 +137,27 @@ class ClinicianAppendix(ReportRenderer):
                 f"<b>{text(p.rule_id)}</b> {text(p.title)}" + (f" ({text(p.summary)})" if p.summary else "")
                 for p in members
             ]
-            rows.append(
-                [
-                    Paragraph(f"<b>{text(group['label'])}</b>", self.styles.cell),
-                    Paragraph(" · ".join(shown), self.styles.cell),
-                ]
-            )
+            label = self.cell(group["label"], 0.2 * self.frame_width, bold=True)
+            rows.append([label, CachedParagraph(" · ".join(shown), self.styles.cell)])
         rest = [p for p in items if p.rule_id not in placed]
         if rest:
             rows.append(
                 [
                     "",
-                    Paragraph(
+                    CachedParagraph(
                         " · ".join(f"<b>{text(p.rule_id)}</b> {text(p.title)}" for p in rest),
                         self.styles.cell,
                     ),
                 ]
             )
         table = Table(rows, colWidths=[0.2 * self.frame_width, 0.8 * self.frame_width])
-        table.setStyle(self.styles.table(header=False, rows=len(rows)))
+        style = self.styles.table(header=False, rows=len(rows))
+        cell = self.styles.cell_bold  # the group labels that fit are plain strings: give them its font
+        style.add("FONTNAME", (0, 0), (0, -1), cell.fontName)
+        style.add("FONTSIZE", (0, 0), (0, -1), cell.fontSize)
+        style.add("LEADING", (0, 0), (0, -1), cell.leading)
+        style.add("TEXTCOLOR", (0, 0), (0, -1), cell.textColor)
+        table.setStyle(style)
         return [self.heading(self.words.text("passed_heading"), 2), table]
 
     def derived(self) -> list[Flowable]:
@@ -165,7 +168,7 @@ class ClinicianAppendix(ReportRenderer):
         shown = " · ".join(f"{text(o.label)} <b>{text(o.display)}</b>" for o in items)
         return [
             self.heading(self.words.text("derived_heading"), 2),
-            Paragraph(shown, self.styles.small),
+            CachedParagraph(shown, self.styles.small),
         ]
 
     def changes(self) -> list[Flowable]:
@@ -273,7 +276,7 @@ class ClinicianAppendix(ReportRenderer):
             out += [
                 self.heading(self.words.text("plan_heading"), 2),
                 self.para(decision.plan.title, "notice"),
-                Paragraph(" · ".join(text(stage) for stage in stages), self.styles.small),
+                CachedParagraph(" · ".join(text(stage) for stage in stages), self.styles.small),
             ]
         if decision.advice:
             out += [
@@ -290,7 +293,7 @@ class ClinicianAppendix(ReportRenderer):
             return []
         return [
             self.heading(self.words.text("sources_heading"), 2),
-            *[Paragraph(text(s), self.styles.reference) for s in sources],
+            *[CachedParagraph(text(s), self.styles.reference) for s in sources],
         ]
 
 

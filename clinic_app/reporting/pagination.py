@@ -56,26 +56,30 @@ class Heading(Paragraph):  # type: ignore[misc]  # ReportLab is untyped
         self.markup = markup
         self.room = room
         self.follower: Table | None = None
-        self._follower_need: tuple[float, float] | None = None
 
     def plain(self) -> Paragraph:
         """Return the same heading as a plain paragraph, for use inside a kept-together group."""
         return Paragraph(self.markup, self.style)
 
-    def need_below(self, available_width: float) -> float:
-        """Return the space the heading needs below itself at this width."""
+    def need_below(self, available_width: float, space: float = 1e6) -> float:
+        """Return the space the heading needs below itself at this width, given ``space`` below it.
+
+        The table is measured only as far as ``space`` reaches (platypus stops measuring rows once
+        they overflow it), not to its end: when its first two rows do not fit, the need is reported
+        as more than ``space``.
+        """
         if self.follower is None:
             return float(self.room)
-        if self._follower_need is None or self._follower_need[0] != available_width:
-            self.follower.wrap(available_width, 1e6)
-            first_rows = float(sum(self.follower._rowHeights[:2]))
-            self._follower_need = (available_width, first_rows)
-        return max(float(self.room), self._follower_need[1] + 2)
+        self.follower.wrap(available_width, space)
+        first_rows = self.follower._rowHeights[:2]
+        if None in first_rows:
+            return space + 1
+        return max(float(self.room), float(sum(first_rows)) + 2)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         """Claim more than the space left when too little remains, so the frame moves it on."""
         width, height = super().wrap(available_width, available_height)
-        if available_height < height + self.need_below(available_width):
+        if available_height < height + self.need_below(available_width, available_height - height):
             return width, available_height + 1
         return width, height
 

@@ -7,7 +7,7 @@ bands. Values are printed in the unit recorded; a missing side says "not assesse
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Table
 
 from clinic_app.domain.derived import PopqPoints, iciq_band, limb_symmetry, popq_stage
 from clinic_app.domain.enums import Side
@@ -16,6 +16,7 @@ from clinic_app.domain.model import Results, Value
 from clinic_app.reporting.base import ReportRenderer, text
 from clinic_app.reporting.formatting import number, value_text
 from clinic_app.reporting.inputs import FieldInfo, FormInfo, humanise
+from clinic_app.reporting.paragraphs import CachedParagraph
 
 POPQ_GRID = (("aa", "ba", "c"), ("gh", "pb", "tvl"), ("ap", "bp", "d"))
 IRD_SITES = ("above", "umbilicus", "below")
@@ -75,12 +76,18 @@ class RecordedValues:
             if not ids:
                 empty.append(form.title)
                 continue
-            section: list[Flowable] = [self.r.heading(form.title, 2)]
-            section += self.special(form)
             plain = [fid for fid in ids if fid not in SPECIAL.get(form.id, set())]
+            grouped = len(plain) < 12
+            # A kept-together section moves whole, so its heading is a plain paragraph from the start.
+            heading = (
+                CachedParagraph(text(form.title), self.r.styles.h2)
+                if grouped
+                else self.r.heading(form.title, 2)
+            )
+            section: list[Flowable] = [heading, *self.special(form)]
             if plain:
                 section += self.table(form, plain)
-            if len(plain) < 12:
+            if grouped:
                 out.append(self.r.group(section))
             else:
                 out.extend(section)
@@ -127,7 +134,7 @@ class RecordedValues:
             out.append(self.pairs(singles))
         if answered_no:
             out.append(
-                Paragraph(
+                CachedParagraph(
                     f"<b>{text(self.words.text('answered_no'))}:</b> {text(' · '.join(answered_no))}",
                     self.r.styles.small,
                 )
@@ -242,7 +249,7 @@ class RecordedValues:
         names = self.words.raw("popq_points")
         cells = [
             [
-                Paragraph(
+                CachedParagraph(
                     f"<font size={styles.cell.fontSize - 1.5}>{text(names[p])}</font><br/>"
                     f"<b>{_shown(values[p])}</b>",
                     styles.cell_centre,
@@ -264,7 +271,7 @@ class RecordedValues:
             self.r.para(self.words.text("popq_heading") + " (cm)", "small"),
             grid,
             self.r.spacer(1.5),
-            Paragraph(f"<b>{text(stage_line)}</b>", styles.body),
+            CachedParagraph(f"<b>{text(stage_line)}</b>", styles.body),
         ]
 
     def ird(self) -> list[Flowable]:

@@ -22,6 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from clinic_app.domain.derived import limb_symmetry, weeks_postpartum
 from clinic_app.domain.enums import Side
 from clinic_app.domain.model import Delivery, Results, Visit
+from clinic_app.reporting.chart_canvas import PlainDrawing
 from clinic_app.reporting.fonts import BOLD, REGULAR
 from clinic_app.reporting.formatting import number
 from clinic_app.reporting.settings import TrendSpec
@@ -124,7 +125,7 @@ def trend_chart(
     legend_width = min(width * 0.38, 8 + 22 + max(_width(s.legend, small) for s in series) + 4)
     if threshold is not None:
         legend_width = max(legend_width, 8 + 22 + _width(threshold.label, small) + 4)
-    drawing = Drawing(width, height, initialFontName=REGULAR)
+    drawing = PlainDrawing(width, height, initialFontName=REGULAR)
     shown = f"{title} ({unit})" if unit and unit not in title else title
     drawing.add(String(0, height - font_size, shown, fontName=BOLD, fontSize=font_size - 0.5))
     x0, y0 = 28.0, 22.0
@@ -304,7 +305,7 @@ def sparkline(
 
     The y range always includes the threshold, so a reader sees which side of it the line runs.
     """
-    drawing = Drawing(width, height, initialFontName=REGULAR)
+    drawing = PlainDrawing(width, height, initialFontName=REGULAR)
     ys = [y for _, y in points] + ([threshold] if threshold is not None else [])
     xs = [x for x, _ in points]
     low, high = min(ys), max(ys)

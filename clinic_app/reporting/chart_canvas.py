@@ -5,7 +5,8 @@ works out which of some twenty graphics-state properties changed; for the few hu
 markers and labels of a clinician summary that bookkeeping cost more than the drawing. The charts
 only use flat lists of lines, polylines, polygons, rectangles, circles and strings, so
 :class:`PlainDrawing` draws those itself with the same canvas operations and the same state each
-shape carries (colour, width, dash, fill, font), and hands anything else to ``renderPDF``.
+shape carries (colour, width, dash, fill, font) — written only when it changes, where renderPDF
+wraps every shape in a save and restore — and hands anything else to ``renderPDF``.
 The drawing stays a normal :class:`~reportlab.graphics.shapes.Drawing`: its ``contents`` are
 unchanged, so tests and other renderers read it as before.
 """
@@ -34,11 +35,12 @@ class PlainDrawing(Drawing):  # type: ignore[misc]  # ReportLab is untyped
             return
         canvas: Canvas = self.canv
         canvas.saveState()
-        canvas.setDash()  # a solid line unless a shape sets its own dash, as renderPDF starts
+        canvas.setDash()  # the state renderPDF starts every drawing with
+        canvas.setLineCap(0)
+        canvas.setLineJoin(0)
+        pen = _Pen(canvas)
         for node in self.contents:
-            canvas.saveState()
-            _draw_shape(canvas, node)
-            canvas.restoreState()
+            _draw_shape(canvas, pen, node)
         canvas.restoreState()
 
     def plain(self) -> bool:
@@ -51,31 +53,52 @@ class PlainDrawing(Drawing):  # type: ignore[misc]  # ReportLab is untyped
         return True
 
 
-def _draw_shape(canvas: Canvas, node: Any) -> None:
-    """Set the shape's own graphics state, as ``renderPDF`` does, then draw it."""
-    stroke = node.strokeColor is not None if not isinstance(node, String) else False
-    fill = getattr(node, "fillColor", None) is not None and not isinstance(node, Line | PolyLine)
-    if stroke:
-        canvas.setStrokeColor(node.strokeColor)
-        canvas.setLineWidth(node.strokeWidth)
-        canvas.setLineCap(node.strokeLineCap)
-        canvas.setLineJoin(node.strokeLineJoin)
-        dash = node.strokeDashArray
-        if dash:
-            canvas.setDash(dash, 0)
+class _Pen:
+    """The canvas state while a drawing is drawn: a setting is written only when it changes."""
+
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
+        self.state: dict[str, Any] = {"dash": None}
+
+    def set(self, key: str, value: Any) -> None:
+        """Write one setting (stroke, width, dash, fill or font) unless it is already in force."""
+        if key in self.state and self.state[key] == value:
+            return
+        self.state[key] = value
+        canvas = self.canvas
+        if key == "stroke":
+            canvas.setStrokeColor(value)
+        elif key == "width":
+            canvas.setLineWidth(value)
+        elif key == "dash":
+            canvas.setDash(value, 0) if value else canvas.setDash()
+        elif key == "fill":
+            canvas.setFillColor(value)
+        else:
+            canvas.setFont(*value)
+
+
+def _draw_shape(canvas: Canvas, pen: _Pen, node: Any) -> None:
+    """Bring the canvas to the shape's own state (colour, width, dash, fill, font), then draw it."""
     if isinstance(node, String):
         if node.fillColor is None:
             return
-        canvas.setFillColor(node.fillColor)
-        canvas.setFont(node.fontName, node.fontSize)
+        pen.set("fill", node.fillColor)
+        pen.set("font", (node.fontName, node.fontSize))
         x = node.x
         if node.textAnchor in ("end", "middle"):
             width = stringWidth(node.text, node.fontName, node.fontSize, node.encoding)
             x -= width if node.textAnchor == "end" else width * 0.5
         canvas.drawString(x, node.y, node.text)
         return
+    stroke = node.strokeColor is not None
+    fill = not isinstance(node, Line | PolyLine) and node.fillColor is not None
+    if stroke:
+        pen.set("stroke", node.strokeColor)
+        pen.set("width", node.strokeWidth)
+        pen.set("dash", list(node.strokeDashArray) if node.strokeDashArray else None)
     if fill:
-        canvas.setFillColor(node.fillColor)
+        pen.set("fill", node.fillColor)
     if isinstance(node, Line):
         if stroke:
             canvas.line(node.x1, node.y1, node.x2, node.y2)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from clinic_app.assessment.formtypes import FormCatalogue
 from clinic_app.readiness.decision import FindingKind, Status
+from clinic_app.readiness.protocolerror import ProtocolError as ProtocolError
 
 if TYPE_CHECKING:
     from clinic_app.readiness.tailoring import Tailoring
@@ -62,15 +63,6 @@ RECORD_PATHS: dict[str, str] = {
 with the words used when no ``[labels]`` entry names them."""
 
 _SIDES = ("left", "right")
-
-
-class ProtocolError(ValueError):
-    """A protocol file that cannot be used, with the rule (or section) and key at fault."""
-
-    def __init__(self, where: str, key: str, message: str) -> None:
-        super().__init__(f"protocol {where}, key '{key}': {message}")
-        self.where = where
-        self.key = key
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from clinic_app.readiness.rulespec import ProtocolError
+from clinic_app.readiness.protocolerror import ProtocolError
 
 APPLIES = ("always", "running", "not_running")
 

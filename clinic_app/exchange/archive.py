@@ -272,7 +272,9 @@ def open_bundle(path: Path, *, limits: Limits | None = None) -> BundleReader:
     checksum = file_sha256(path)
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        # NotImplementedError: a central directory claiming a ZIP version (or a feature) that the
+        # reader lacks, as a flipped byte can make it.
         raise BundleError(
             f"{path.name} is not a RunReady Clinic bundle, or it is truncated ({exc}).",
             problem="not_a_bundle",

@@ -6,16 +6,18 @@ patient, a Practitioner per clinician, an Encounter per visit, an Observation pe
 units, the side as a SNOMED CT laterality body site, the battery's method), a derived limb symmetry
 index Observation with ``derivedFrom`` both sides, a ClinicalImpression per recorded decision (the
 rules set aside as findings with the clinician's reasons), a DocumentReference per issued report
-(its SHA-256 as identifier), and the app's own CodeSystems of field ids and choice ids. LOINC is used
-only where a code means exactly the field (body weight, body height). The Bundle is streamed: one
-entry is encoded at a time.
+(its SHA-256 as identifier; the PDF itself as the attachment's data when the clinic kept it), and
+the app's own CodeSystems of field ids and choice ids. LOINC is used only where a code means exactly
+the field (body weight, body height). The Bundle is streamed: one entry is encoded at a time.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
 
 from clinic_app.assessment import FormCatalogue
@@ -46,6 +48,8 @@ _UCUM = {
     "errors": "{errors}",
     "finger_widths": "{finger_widths}",
 }
+ReportContent = Callable[[str, str], bytes | None]
+"""(visit id, SHA-256) → the kept PDF of that report, or None: how the writer asks for one file."""
 _NAMESPACE = uuid.UUID("5a0c3a52-7d0e-4b7e-9a43-2d1f0b8e6c11")
 
 
@@ -82,8 +86,20 @@ def write_bundle(
     clinicians: Iterable[Mapping[str, Any]],
     visits: Iterable[Mapping[str, Any]],
     catalogue: FormCatalogue,
+    report_content: ReportContent | None = None,
 ) -> int:
-    """Write the Bundle from bundle records (:mod:`clinic_app.storage.exchange` shapes); return visits."""
+    """Write the Bundle from bundle records (:mod:`clinic_app.storage.exchange` shapes); return visits.
+
+    Args:
+        out: the text file written to.
+        patients: patient records.
+        births: delivery records (read, not written: the Bundle has no resource for them yet).
+        clinicians: clinician records.
+        visits: visit records, streamed.
+        catalogue: the forms, for codes, labels and units.
+        report_content: asked for each report's PDF as its DocumentReference is written (one file
+            at a time); None or a None answer writes the attachment without data.
+    """
     out.write('{"resourceType": "Bundle", "type": "collection", "entry": [\n')
     w = _Writer(out)
     w.add(_code_system(catalogue))
@@ -114,7 +130,7 @@ def write_bundle(
     _ = list(births)
     count = 0
     for visit in visits:
-        _visit(w, visit, catalogue)
+        _visit(w, visit, catalogue, report_content)
         count += 1
     out.write("\n]}\n")
     return count
@@ -153,7 +169,9 @@ def _choice_system(catalogue: FormCatalogue) -> dict[str, Any]:
     }
 
 
-def _visit(w: _Writer, visit: Mapping[str, Any], catalogue: FormCatalogue) -> None:
+def _visit(
+    w: _Writer, visit: Mapping[str, Any], catalogue: FormCatalogue, report_content: ReportContent | None
+) -> None:
     patient = {"reference": _urn("Patient", _fid(visit["patient_id"]))}
     encounter_id = _fid(visit["id"])
     encounter = {
@@ -237,6 +255,7 @@ def _visit(w: _Writer, visit: Mapping[str, Any], catalogue: FormCatalogue) -> No
             }
         )
     for n, r in enumerate(visit["reports"], start=1):
+        content = report_content(visit["id"], r["sha256"]) if report_content is not None else None
         w.add(
             {
                 "resourceType": "DocumentReference",
@@ -248,9 +267,19 @@ def _visit(w: _Writer, visit: Mapping[str, Any], catalogue: FormCatalogue) -> No
                 "identifier": [{"system": "urn:ietf:rfc:3986", "value": f"urn:sha256:{r['sha256']}"}],
                 "author": [{"reference": _urn("Practitioner", _fid(r["created_by"]))}],
                 "context": {"encounter": [encounter]},
-                "content": [{"attachment": {"contentType": "application/pdf", "title": r["file_name"]}}],
+                "content": [{"attachment": _attachment(r["file_name"], content)}],
             }
         )
+
+
+def _attachment(title: str, content: bytes | None) -> dict[str, Any]:
+    """A PDF attachment; with the file's bytes, also their size and SHA-1 (FHIR's Attachment.hash)."""
+    attachment: dict[str, Any] = {"contentType": "application/pdf", "title": title}
+    if content is not None:
+        attachment["data"] = base64.b64encode(content).decode("ascii")
+        attachment["size"] = len(content)
+        attachment["hash"] = base64.b64encode(hashlib.sha1(content).digest()).decode("ascii")
+    return attachment
 
 
 def _symptom_hosts(results: list[dict[str, Any]], catalogue: FormCatalogue) -> dict[str, dict[str, Any]]:

@@ -48,6 +48,8 @@ class ExportSummary:
     clinicians: int
     audit_events: int
     encrypted: bool
+    report_files: int = 0
+    """Report PDFs written (each once, however many records name it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,8 @@ def export_bundle(
 ) -> ExportSummary:
     """Write a native bundle of the clinic (or of some patients, or of visits since a date).
 
+    Each report PDF the clinic keeps for the chosen visits goes in once, as ``reports/<sha256>.pdf``.
+
     Args:
         db: the open clinic.
         out: the bundle file to write.
@@ -151,7 +155,8 @@ def export_bundle(
     def write_plain(target: Path) -> None:
         with db.reads.begin() as session:
             scope = store.export_scope(session, patient_ids, since)
-            ticker = Ticker(len(scope.visit_ids) + len(scope.patient_ids), progress, cancelled)
+            files = store.report_file_ids(session, scope.visit_ids)
+            ticker = Ticker(len(scope.visit_ids) + len(scope.patient_ids) + len(files), progress, cancelled)
             with BundleWriter(target, meta) as writer:
                 counts["clinicians"] = writer.add_records(
                     "clinicians.jsonl", store.clinician_records(session, scope)
@@ -164,6 +169,11 @@ def export_bundle(
                     "visits.jsonl", ticker.wrap(store.visit_records(session, scope.visit_ids, scope.keys))
                 )
                 counts["audit"] = writer.add_records("audit.jsonl", store.audit_records(session, scope))
+                for sha256, report_id in files.items():
+                    # One file in memory at a time, however many records (or visits) name it.
+                    writer.add_file(f"reports/{sha256}.pdf", store.report_file(session, report_id))
+                    ticker.tick()
+                counts["report_files"] = len(files)
 
     def fill(target: Path) -> None:
         if password is None:
@@ -177,7 +187,13 @@ def export_bundle(
 
     place_file(db, out, fill, overwrite=overwrite)
     return ExportSummary(
-        out, counts["patients"], counts["visits"], counts["clinicians"], counts["audit"], password is not None
+        out,
+        counts["patients"],
+        counts["visits"],
+        counts["clinicians"],
+        counts["audit"],
+        password is not None,
+        counts["report_files"],
     )
 
 

@@ -28,6 +28,7 @@ from clinic_app.services.exchange import (
     place_file,
 )
 from clinic_app.storage import exchange as store
+from clinic_app.storage import records
 from clinic_app.storage.database import Database
 
 RESEARCH_FILES = ("long.csv", "wide.csv", "dictionary.csv")
@@ -110,6 +111,9 @@ def export_fhir(
 ) -> ExportSummary:
     """Write a FHIR R4B Bundle (JSON, type ``collection``) of the chosen patients and visits.
 
+    A report whose PDF the clinic keeps carries it in its DocumentReference (base64, with size and
+    SHA-1), read one file at a time.
+
     Raises:
         OutputRefused: ``out`` is the clinic database or exists (without ``overwrite``).
         NotFoundError: a named patient does not exist.
@@ -125,7 +129,13 @@ def export_fhir(
             births = list(store.delivery_records(session, scope))
             clinicians = list(store.clinician_records(session, scope))
             visits = ticker.wrap(store.visit_records(session, scope.visit_ids))
-            counts["visits"] = fhir.write_bundle(handle, patients, births, clinicians, visits, forms())
+
+            def report_content(visit_id: str, sha256: str) -> bytes | None:
+                return records.find_report_content(session, visit_id, sha256)
+
+            counts["visits"] = fhir.write_bundle(
+                handle, patients, births, clinicians, visits, forms(), report_content
+            )
             counts["patients"], counts["clinicians"] = len(patients), len(clinicians)
 
     def fill(target: Path) -> None:

@@ -3,7 +3,8 @@
 Both passes stream the bundle entry by entry (references point backwards: clinicians, patients,
 births, visits, then the audit trail), so memory holds ids and counts, never the visits themselves.
 :func:`analyse` checks every record (:mod:`clinic_app.exchange.records`), every reference and, by
-reading each entry to its end, every checksum; :func:`write_import` then runs inside the caller's
+reading each entry to its end, every checksum (report PDFs:
+:mod:`~clinic_app.services.exchange_reports`); :func:`write_import` then runs inside the caller's
 transaction and trusts the records only because their checksums still match.
 """
 
@@ -19,6 +20,7 @@ from clinic_app.exchange.plan import ImportPlan, PatientMatch, Resolution, Visit
 from clinic_app.exchange.records import CHECKS
 from clinic_app.services.clinic import new_id
 from clinic_app.services.exchange_compare import visit_conflict
+from clinic_app.services.exchange_reports import check_report_files, write_report_files
 from clinic_app.storage import audit
 from clinic_app.storage import exchange as store
 from clinic_app.storage.database import Session
@@ -41,6 +43,8 @@ class Analysis:
     touched_patients: set[str] = field(default_factory=set)
     births: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Bundle delivery key → (date, mode), how a birth is recognised in either clinic."""
+    report_files: dict[str, set[str]] = field(default_factory=dict)
+    """SHA-256 → the bundle visits whose report records name that file."""
 
 
 def _records(reader: BundleReader, name: str, tick: Tick) -> Any:
@@ -181,6 +185,7 @@ def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
             clinician_known("visits.jsonl", line, decision["decided_by"])
         for report in record["reports"]:
             clinician_known("visits.jsonl", line, report["created_by"])
+            a.report_files.setdefault(report["sha256"], set()).add(record["id"])
         target = record["amends"]
         if (
             target is not None
@@ -193,6 +198,7 @@ def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
         if len(batch) >= store.CHUNK:
             settle()
     settle()
+    files = check_report_files(reader, a.report_files)
 
     events = 0
     for line, record in _records(reader, "audit.jsonl", tick):
@@ -222,7 +228,7 @@ def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
         visits_unchanged=unchanged,
         conflicts=tuple(conflicts),
         audit_events=events,
-        report_files=len(reader.report_names()),
+        report_files=files,
     )
     return a
 
@@ -346,6 +352,8 @@ def write_import(
             store.insert_visits(session, batch, keys)
             batch.clear()
     store.insert_visits(session, batch, keys)
+    holders = {v: renamed.get(v, v) for v, act in a.visit_action.items() if act != "conflict" or v in renamed}
+    write_report_files(session, reader, a.report_files, holders)
     events: list[dict[str, Any]] = []
     for _, record in reader.records("audit.jsonl", checked=True):
         tick(1)

@@ -2,12 +2,13 @@
 
 Records come and go as JSON-ready dictionaries in the bundle's own shapes (``docs/formats/``), so
 storage never imports the exchange package and the services only pass them through. The work is in
-three modules, each with one job, gathered here so the services see one storage face:
+four modules, each with one job, gathered here so the services see one storage face:
 
 * :mod:`~clinic_app.storage.exchange_export` — the scope of an export and its streamed records;
 * :mod:`~clinic_app.storage.exchange_lookup` — what an import asks of the clinic (which records
   exist, who a bundle patient is here);
-* :mod:`~clinic_app.storage.exchange_write` — the import's bulk writes.
+* :mod:`~clinic_app.storage.exchange_write` — the import's bulk writes;
+* :mod:`~clinic_app.storage.exchange_files` — the kept report PDFs, read and written one at a time.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from clinic_app.storage.exchange_export import (
     patient_records,
     visit_records,
 )
+from clinic_app.storage.exchange_files import attach_report_file, report_file, report_file_ids
 from clinic_app.storage.exchange_lookup import (
     count_rows,
     delivery_by_key,
@@ -51,6 +53,7 @@ __all__ = [
     "CHUNK",
     "IMPORTED_PASSWORD",
     "ExportScope",
+    "attach_report_file",
     "audit_records",
     "clinician_records",
     "count_rows",
@@ -73,5 +76,7 @@ __all__ = [
     "patient_record",
     "patient_records",
     "prepare_bulk_write",
+    "report_file",
+    "report_file_ids",
     "visit_records",
 ]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -198,7 +199,7 @@ class DecisionRow(Base):
 
 
 class ReportRow(Base):
-    """A report file produced for a visit, identified by its SHA-256 so a copy can be verified."""
+    """A report file issued for a visit: its SHA-256 (so a copy can be verified) and, when kept, its bytes."""
 
     __tablename__ = "report_records"
 
@@ -209,6 +210,10 @@ class ReportRow(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     created_by: Mapped[str] = mapped_column(ForeignKey("clinicians.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, default=None)
+    """The PDF's bytes (revision 0005 on), or None for a record of a file the clinic did not keep.
+
+    Deferred: listing a visit's reports never reads the files."""
 
     def __repr__(self) -> str:
         return f"ReportRow(visit_id={self.visit_id!r}, kind={self.kind!r}, sha256={self.sha256[:12]!r})"

@@ -1,13 +1,15 @@
 """Decision records and report records attached to a visit.
 
 Both are append-only: a new clinician decision supersedes the previous one for the same visit (the
-latest is current) and a report record proves which file was issued (its SHA-256). Storage receives
-the engine's proposal as a JSON-ready dictionary, so it never imports the readiness package.
+latest is current) and a report record proves which file was issued (its SHA-256) and, from
+revision 0005, keeps the file itself. Storage receives the engine's proposal as a JSON-ready
+dictionary, so it never imports the readiness package.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 from clinic_app.domain.enums import VisitStatus
 from clinic_app.storage import audit
 from clinic_app.storage.base import read_rows, utcnow
-from clinic_app.storage.errors import ReadOnlyError, StorageError
+from clinic_app.storage.errors import NotFoundError, ReadOnlyError, StorageError
 from clinic_app.storage.models import DecisionRow, ReportRow
 from clinic_app.storage.visits import get_row as get_visit_row
 
@@ -164,16 +166,35 @@ def list_decisions(session: Session, visit_id: str) -> list[DecisionEntry]:
 
 
 def add_report(
-    session: Session, visit_id: str, *, kind: str, sha256: str, file_name: str, clinician_id: str
+    session: Session,
+    visit_id: str,
+    *,
+    kind: str,
+    sha256: str,
+    file_name: str,
+    clinician_id: str,
+    content: bytes | None = None,
 ) -> ReportEntry:
-    """Record that a report file was produced for a visit.
+    """Record that a report file was produced for a visit, keeping its bytes when given.
+
+    Args:
+        session: the unit of work.
+        visit_id: the visit reported on.
+        kind: ``patient``, ``clinician`` or ``referral``.
+        sha256: the file's SHA-256 (64 lower-case hex digits).
+        file_name: the base name it was saved under, or ``printed: <printer>``.
+        clinician_id: who issued it.
+        content: the PDF's bytes, kept with the record (None: a record without the file). The audit
+            event names the file by its hash, never with its bytes.
 
     Raises:
-        StorageError: ``sha256`` is not 64 lower-case hex digits.
+        StorageError: ``sha256`` is not 64 lower-case hex digits, or is not the hash of ``content``.
         NotFoundError: no such visit.
     """
     if not _SHA256.fullmatch(sha256):
         raise StorageError("A report record needs the file's SHA-256 as 64 lower-case hex digits.")
+    if content is not None and hashlib.sha256(content).hexdigest() != sha256:
+        raise StorageError("The report's bytes do not match the SHA-256 given for them; nothing was kept.")
     get_visit_row(session, visit_id)
     row = ReportRow(
         visit_id=visit_id,
@@ -182,6 +203,7 @@ def add_report(
         file_name=file_name,
         created_by=clinician_id,
         created_at=utcnow(),
+        content=content,
     )
     session.add(row)
     session.flush()
@@ -197,13 +219,57 @@ def add_report(
 
 
 def list_reports(session: Session, visit_id: str) -> list[ReportEntry]:
-    """Return the reports issued for a visit, oldest first."""
+    """Return the reports issued for a visit, oldest first (the files' bytes stay unread)."""
     rows = session.scalars(
         select(ReportRow).where(ReportRow.visit_id == visit_id).order_by(ReportRow.created_at, ReportRow.id)
     )
     return [
         ReportEntry(r.id, r.visit_id, r.kind, r.sha256, r.file_name, r.created_by, r.created_at) for r in rows
     ]
+
+
+def report_content(session: Session, report_id: int) -> bytes | None:
+    """Return the PDF a report record keeps, or None when the clinic did not keep the file.
+
+    Raises:
+        NotFoundError: no such report record.
+        StorageError: the stored bytes no longer hash to the record's SHA-256 (a damaged database).
+    """
+    row = session.execute(
+        select(ReportRow.sha256, ReportRow.content).where(ReportRow.id == report_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError("report", str(report_id))
+    return checked_content(report_id, row.sha256, row.content)
+
+
+def find_report_content(session: Session, visit_id: str, sha256: str) -> bytes | None:
+    """Return the kept PDF of a visit's report with that SHA-256, or None when none is kept.
+
+    Raises:
+        StorageError: the stored bytes no longer hash to the record's SHA-256 (a damaged database).
+    """
+    row = session.execute(
+        select(ReportRow.id, ReportRow.content)
+        .where(ReportRow.visit_id == visit_id, ReportRow.sha256 == sha256, ReportRow.content.is_not(None))
+        .order_by(ReportRow.id)
+        .limit(1)
+    ).one_or_none()
+    return None if row is None else checked_content(row.id, sha256, row.content)
+
+
+def checked_content(report_id: int, sha256: str, content: bytes | None) -> bytes | None:
+    """Return ``content`` after checking it still hashes to ``sha256`` (None passes).
+
+    Raises:
+        StorageError: it does not: the file of report record ``report_id`` was damaged in the database.
+    """
+    if content is not None and hashlib.sha256(content).hexdigest() != sha256:
+        raise StorageError(
+            f"The stored file of report record {report_id} no longer matches its SHA-256; "
+            "restore the clinic database from a backup."
+        )
+    return content
 
 
 def final_statuses(session: Session, visit_ids: list[str]) -> dict[str, str]:

@@ -15,7 +15,7 @@ from clinic_app.cli import report_cmd
 from clinic_app.cli.signin import PASSWORD_ENV
 from clinic_app.services.clinic import open_clinic
 from clinic_app.services.demo import build_demo
-from clinic_app.services.records import list_audit_events, list_reports
+from clinic_app.services.records import list_audit_events, list_reports, report_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "tests" / "readiness" / "scenarios"
@@ -150,6 +150,11 @@ def test_stored_demo_visit_prints_with_the_recorded_decision(tmp_path: Path) -> 
         db.dispose()
     assert entry.kind == "clinician" and entry.file_name == "summary.pdf"
     assert entry.sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
+    db = open_clinic(database)
+    try:
+        assert report_file(db, entry.id) == out.read_bytes()  # the clinic keeps the file it issued
+    finally:
+        db.dispose()
 
 
 def test_a_stored_report_needs_the_issuers_password(

@@ -64,6 +64,20 @@ def test_not_a_zip(empty: Database, demo: Database, tmp_path: Path) -> None:
     assert "notes.txt" in str(refused(empty, demo, other))
 
 
+def test_zip_claiming_an_unknown_version(
+    empty: Database, demo: Database, bundle: Path, tmp_path: Path
+) -> None:
+    """A directory entry claiming a ZIP version the reader lacks (a flipped byte) is refused, no crash."""
+    data = bytearray(bundle.read_bytes())
+    end = data.rfind(b"PK\x05\x06")  # the end record gives the central directory's offset
+    directory = int.from_bytes(data[end + 16 : end + 20], "little")
+    assert data[directory : directory + 4] == b"PK\x01\x02"
+    data[directory + 6] = 64  # "version needed to extract": 6.4
+    flipped = tmp_path / "flipped.rrbundle"
+    flipped.write_bytes(bytes(data))
+    assert refused(empty, demo, flipped).problem == "not_a_bundle"
+
+
 def test_wrong_checksum(empty: Database, demo: Database, bundle: Path, tmp_path: Path) -> None:
     """A record changed after writing (manifest left alone) fails its SHA-256, and nothing is kept."""
     manifest, entries = read_parts(bundle)

@@ -1,8 +1,9 @@
 """Property: for any generated clinic, export → import into an empty clinic → export is lossless.
 
 Clinics are built through the storage repositories (patients with births, visits with every kind of
-value, signed, amended, decided and reported), so the bundle sees what the app really writes. Every
-exported record also passes the published JSON Schemas in ``docs/formats/``.
+value, signed, amended, decided and reported, with or without the report's PDF kept), so the bundle
+sees what the app really writes. Every exported record also passes the published JSON Schemas in
+``docs/formats/``.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ visit_plan = st.fixed_dictionaries(
         "signed": st.booleans(),
         "amend": st.booleans(),
         "decide": st.booleans(),
-        "report": st.booleans(),
+        "report": st.none() | st.sampled_from(["record", "same file", "own file"]),
         "day": st.integers(0, 400),
     }
 )
@@ -74,6 +75,23 @@ patient_plan = st.fixed_dictionaries(
         "visits": st.lists(visit_plan, max_size=3),
     }
 )
+
+
+def pdf_of(visit_id: str) -> bytes:
+    """A stand-in PDF of its own for a visit's report."""
+    return b"%PDF-1.7\n" + visit_id.encode() + b"\n%%EOF\n"
+
+
+def kept_files(plans: list[dict[str, Any]]) -> set[str]:
+    """The report entries a bundle of the generated clinic must hold: one per distinct kept file."""
+    files: set[bytes] = set()
+    for p, plan in enumerate(plans):
+        for v, vp in enumerate(plan["visits"]):
+            if vp["report"] == "same file":
+                files.add(b"%PDF-1.7\nshared")
+            elif vp["report"] == "own file":
+                files.add(pdf_of(f"V-{p:04d}-{v}"))
+    return {f"reports/{hashlib.sha256(content).hexdigest()}.pdf" for content in files}
 
 
 def build(db: Database, plans: list[dict[str, Any]]) -> None:
@@ -122,8 +140,13 @@ def build(db: Database, plans: list[dict[str, Any]]) -> None:
                         (("F1", "tired"),),
                     )
                     repo_records.add_decision(session, vid, entry, clinician_id="C-1")
-                if vp["report"]:
-                    digest = hashlib.sha256(vid.encode()).hexdigest()
+                if vp["report"] is not None:
+                    # None: a record without its file (made before the clinic kept files); the same
+                    # bytes on two visits are one file in the bundle.
+                    content = {"record": None, "same file": b"%PDF-1.7\nshared", "own file": pdf_of(vid)}[
+                        vp["report"]
+                    ]
+                    digest = hashlib.sha256(content or vid.encode()).hexdigest()
                     repo_records.add_report(
                         session,
                         vid,
@@ -131,6 +154,7 @@ def build(db: Database, plans: list[dict[str, Any]]) -> None:
                         sha256=digest,
                         file_name=f"{vid}.pdf",
                         clinician_id="C-1",
+                        content=content,
                     )
                 if vp["signed"]:
                     repo_visits.sign_visit(session, vid, 1, clinician_id="C-1")
@@ -172,6 +196,8 @@ def test_any_clinic_round_trips(
         first, second = folder / "1.rrbundle", folder / "2.rrbundle"
         exchange.export_bundle(source, first)
         check_schemas(first)
+        with zipfile.ZipFile(first) as archive:
+            assert {n for n in archive.namelist() if n.startswith("reports/")} == kept_files(plans)
         from clinic_app.services.session import sign_in
 
         user = sign_in(source, "C-1", "generated-clinic")

@@ -31,6 +31,17 @@ def test_report_record_keeps_the_hash_of_the_issued_bytes(clinic: Database, user
     assert changes.created_id == str(report.id) and changes.touches_patient(PATIENT)
 
 
+def test_a_recorded_report_keeps_the_issued_file(clinic: Database, user: SignedIn) -> None:
+    """The clinic keeps the very bytes issued, read back by the record's id."""
+    visits.create_visit(clinic, PATIENT, dt.date(2026, 9, 21), user=user, visit_id="V-1", today=TODAY)
+    content = b"%PDF-1.7 pretend report"
+    changes = records.record_report(
+        clinic, "V-1", kind="patient", content=content, file_name="V-1-patient.pdf", user=user
+    )
+    assert changes.created_id is not None
+    assert records.report_file(clinic, int(changes.created_id)) == content
+
+
 def test_audit_lists_every_action_newest_first(clinic: Database, user: SignedIn) -> None:
     """Creating a clinician, signing in, a patient, her delivery and a visit: one event each, newest first."""
     visits.create_visit(

@@ -105,7 +105,7 @@ def trend_chart(
     font_size: float,
     unit: str,
     threshold: ChartLine | None = None,
-    height: float = 118.0,
+    height: float = 94.0,
 ) -> Drawing:
     """Draw one trend chart: axes, a line per series, the threshold line and a legend on the right.
 

@@ -3,15 +3,19 @@
 Rules that fired print in full (threshold, effect, source); checks met print as one grouped list;
 what was not assessed says what is missing in words (or that the patient declined the internal
 examination); every recorded value follows (:mod:`clinic_app.reporting.recorded`), then the change
-since the last visit, the trend charts two to a row, the plan and advice offered and the sources.
+since the last visit, the plan and advice offered (text that fills the foot of a page the charts
+would leave blank), the trend charts two to a row and the sources.
 """
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus.flowables import BalancedColumns
 
-from clinic_app.readiness.decision import Finding
+from clinic_app.readiness.decision import Finding, PlanStage
 from clinic_app.reporting.base import ReportRenderer, printed, text
 from clinic_app.reporting.charts import ChartLine, collect_series, trend_chart
 from clinic_app.reporting.dashboard import declined
@@ -21,6 +25,22 @@ from clinic_app.reporting.formatting import number
 from clinic_app.reporting.paragraphs import CachedParagraph
 from clinic_app.reporting.recorded import RecordedValues
 from clinic_app.reporting.thresholds import find_threshold, report_protocol
+
+_ONE_COLUMN_SOURCES = 6
+"""Up to this many sources print in one column; more are set in two balanced columns."""
+
+
+_CHART_ROW = TableStyle(
+    [
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+    ]
+)
+"""A row of two trend charts: no padding at the sides, a little space between rows."""
 
 
 class ClinicianAppendix(ReportRenderer):
@@ -39,8 +59,8 @@ class ClinicianAppendix(ReportRenderer):
         out += self.derived()
         out += RecordedValues(self).story()
         out += self.changes()
-        out += self.trends()
         out += self.plan_and_advice()
+        out += self.trends()
         out += self.sources()
         return out
 
@@ -64,7 +84,7 @@ class ClinicianAppendix(ReportRenderer):
         return [
             *out,
             self.data_table(
-                self.words.lines("findings_columns"), rows, (0.06, 0.43, 0.14, 0.13, 0.24), bold_first=True
+                self.words.lines("findings_columns"), rows, (0.06, 0.42, 0.18, 0.12, 0.22), bold_first=True
             ),
         ]
 
@@ -122,7 +142,11 @@ class ClinicianAppendix(ReportRenderer):
         return "; ".join(labels)
 
     def passed(self) -> list[Flowable]:
-        """Return the checks met as one grouped list: one line per family, each check with its value."""
+        """Return the checks met as one grouped list: one line per family, each check by rule and name.
+
+        The values behind them are not repeated here: every one is in the recorded values that
+        follow (and the key ones on page one), and repeating them made this list half a page long.
+        """
         items = self.data.decision.passed
         if not items:
             return []
@@ -133,10 +157,7 @@ class ClinicianAppendix(ReportRenderer):
             if not members:
                 continue
             placed.update(p.rule_id for p in members)
-            shown = [
-                f"<b>{text(p.rule_id)}</b> {text(p.title)}" + (f" ({text(p.summary)})" if p.summary else "")
-                for p in members
-            ]
+            shown = [f"<b>{text(p.rule_id)}</b> {text(p.title)}" for p in members]
             label = self.cell(group["label"], 0.2 * self.frame_width, bold=True)
             rows.append([label, CachedParagraph(" · ".join(shown), self.styles.cell)])
         rest = [p for p in items if p.rule_id not in placed]
@@ -161,8 +182,13 @@ class ClinicianAppendix(ReportRenderer):
         return [self.heading(self.words.text("passed_heading"), 2), table]
 
     def derived(self) -> list[Flowable]:
-        """Return the computed values (BMI, POP-Q stage, LSIs, ICIQ band) the engine reported, as one line."""
-        items = self.data.decision.derived
+        """Return, as one line, the computed values the engine reported that no other section prints.
+
+        The layout names the ones printed elsewhere (LSI in the strength and hop tables, BMI on page
+        one …); listing them twice cost a paragraph on every summary.
+        """
+        elsewhere = self.layout.derived_shown_elsewhere
+        items = [o for o in self.data.decision.derived if not any(fnmatch(o.path, p) for p in elsewhere)]
         if not items:
             return []
         shown = " · ".join(f"{text(o.label)} <b>{text(o.display)}</b>" for o in items)
@@ -172,13 +198,17 @@ class ClinicianAppendix(ReportRenderer):
         ]
 
     def changes(self) -> list[Flowable]:
-        """Return the change of each measure since the previous visit; verdict notes once, below."""
+        """Return the change of each measure since the previous visit; verdict notes once, below.
+
+        A measure that did not change at all is named in one line under the table instead of a row
+        of its own: its verdict note (measurement error) explains nothing when there is no change.
+        """
         items = self.data.decision.changes
         if not items:
             return []
         notes: dict[str, int] = {}
         rows = []
-        unchanged = [c.label for c in items if _unchanged(c.change) and not c.note]
+        unchanged = [c.label for c in items if _unchanged(c.change)]
         for c in items:
             if c.label in unchanged:
                 continue
@@ -234,20 +264,14 @@ class ClinicianAppendix(ReportRenderer):
             return [heading, self.para(self.words.text("trends_empty"), "muted")]
         if len(charts) % 2:
             charts.append("")
-        grid = Table([charts[i : i + 2] for i in range(0, len(charts), 2)], colWidths=[half + 4 * mm, half])
-        grid.setStyle(
-            TableStyle(
-                [
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 2),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-                ]
-            )
-        )
-        return [heading, grid]
+        # One table per row of two: the heading keeps with the first row only, so the charts start
+        # on the page where the heading fits instead of the whole grid moving to the next page.
+        rows: list[Flowable] = []
+        for i in range(0, len(charts), 2):
+            row = Table([charts[i : i + 2]], colWidths=[half + 4 * mm, half])
+            row.setStyle(_CHART_ROW)
+            rows.append(row)
+        return [heading, *rows]
 
     def recorded_unit(self, path: str) -> str:
         """Return the label of the unit recorded at ``path`` (a unit choice field), or blank."""
@@ -257,33 +281,43 @@ class ClinicianAppendix(ReportRenderer):
         return self.data.field_info(path).choice_labels.get(recorded, recorded)
 
     def plan_and_advice(self) -> list[Flowable]:
-        """Return the plan stages and advice headings offered to the patient, for the record."""
+        """Return the plan and advice offered, for the record, in two lines.
+
+        The stages themselves are the patient report's log; here the plan is named by its span (first
+        and last stage, sessions per stage), which is what a colleague checks.
+        """
         decision = self.data.decision
-        out: list[Flowable] = []
-        if decision.plan is not None:
-            stages = [
+        lines: list[str] = []
+        plan = decision.plan
+        if plan is not None and plan.stages:
+            fewest, most = min(s.sessions for s in plan.stages), max(s.sessions for s in plan.stages)
+            lines.append(
                 self.words.text(
-                    "plan_stage",
-                    number=s.number,
-                    title=s.title,
-                    run=number(s.run_minutes),
-                    walk=number(s.walk_minutes),
-                    repeats=s.repeats,
-                    sessions=s.sessions,
+                    "plan_summary",
+                    count=len(plan.stages),
+                    first=self.stage_text(plan.stages[0]),
+                    last=self.stage_text(plan.stages[-1]),
+                    sessions=f"{fewest}–{most}" if fewest != most else str(most),
                 )
-                for s in decision.plan.stages
-            ]
-            out += [
-                self.heading(self.words.text("plan_heading"), 2),
-                self.para(decision.plan.title, "notice"),
-                CachedParagraph(" · ".join(text(stage) for stage in stages), self.styles.small),
-            ]
+            )
         if decision.advice:
-            out += [
-                self.heading(self.words.text("advice_heading"), 2),
-                *self.bullets([f"{a.rule_id} — {a.heading}" for a in decision.advice]),
-            ]
-        return out
+            items = " · ".join(f"<b>{text(a.rule_id)}</b> {text(a.heading)}" for a in decision.advice)
+            lines.append(self.words.text("advice_line", items=items))
+        if not lines:
+            return []
+        return [
+            self.heading(self.words.text("plan_heading"), 2),
+            *[CachedParagraph(line, self.styles.small) for line in lines],
+        ]
+
+    def stage_text(self, stage: PlanStage) -> str:
+        """Return one stage as a clinician writes it (``run 1 / walk 1 min × 10``, ``30 min continuous``)."""
+        run = number(stage.run_minutes)
+        if stage.continuous:
+            return text(self.words.text("plan_continuous", run=run))
+        return text(
+            self.words.text("plan_step", run=run, walk=number(stage.walk_minutes), repeats=stage.repeats)
+        )
 
     def sources(self) -> list[Flowable]:
         """Return the full references behind every rule applied, with hanging indents."""
@@ -291,10 +325,12 @@ class ClinicianAppendix(ReportRenderer):
         sources = [s for s in dict.fromkeys(sources) if s]
         if not sources:
             return []
-        return [
-            self.heading(self.words.text("sources_heading"), 2),
-            *[CachedParagraph(text(s), self.styles.reference) for s in sources],
-        ]
+        references: list[Flowable] = [CachedParagraph(text(s), self.styles.reference) for s in sources]
+        if len(references) > _ONE_COLUMN_SOURCES:
+            # Two balanced columns: a long list reads as well and takes half the height (it alone
+            # filled the last page of a summary with earlier visits).
+            references = [BalancedColumns(references, nCols=2, innerPadding=4 * mm, needed=48)]
+        return [self.heading(self.words.text("sources_heading"), 2), *references]
 
 
 def without_source(finding: Finding) -> str:

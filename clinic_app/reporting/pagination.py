@@ -89,9 +89,22 @@ class Heading(Paragraph):  # type: ignore[misc]  # ReportLab is untyped
 
 
 def link_headings(story: Sequence[Flowable]) -> list[Flowable]:
-    """Tell each heading that is directly followed by a table about that table."""
+    """Tell each heading what directly follows it, so it never ends a page above it.
+
+    A table is linked as the heading's follower; a heading directly below another (``Recorded
+    values`` over ``History and risk factors``) adds its own height and room to the upper one's,
+    or the upper heading would stay alone at the foot of a page when the lower one moves on.
+    """
     flowables = list(story)
-    for current, following in pairwise(flowables):
-        if isinstance(current, Heading) and isinstance(following, Table):
+    for current, following in reversed(list(pairwise(flowables))):
+        if not isinstance(current, Heading):
+            continue
+        if isinstance(following, Table):
             current.follower = following
+        elif isinstance(following, Heading):
+            current.room = max(current.room, following.room + _HEADING_HEIGHT)
     return flowables
+
+
+_HEADING_HEIGHT = 24.0
+"""About the height of a second-level heading with its space before and after, in points."""

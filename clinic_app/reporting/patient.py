@@ -94,8 +94,13 @@ class PatientReportRenderer(PatientPages):
             more = False
         elif status is Status.INCOMPLETE and not decision.holds:
             gaps = [gap for gap in decision.not_assessed if gap.gate]
-            items = [self.words.text("why_declined_item" if is_declined(self.data, gap) else
-                                     "why_incomplete_item", title=gap.title) for gap in gaps]
+            items = [
+                self.words.text(
+                    "why_declined_item" if is_declined(self.data, gap) else "why_incomplete_item",
+                    title=gap.title,
+                )
+                for gap in gaps
+            ]
             more = len(items) > MAX_REASONS
         else:
             items = list(dict.fromkeys(f.patient_text or f.title for f in decision.holds))
@@ -120,8 +125,9 @@ class PatientReportRenderer(PatientPages):
         when = self.data.next_check_date
         weeks_ = self.data.next_check_weeks
         phone = self.data.letterhead.phone
-        book = (self.words.text("how_to_book", phone=phone) if phone
-                else self.words.text("how_to_book_no_phone"))
+        book = (
+            self.words.text("how_to_book", phone=phone) if phone else self.words.text("how_to_book_no_phone")
+        )
         if when is None or weeks_ is None:
             return [heading, self.para(f"{self.words.text('next_check_none')} {book}")]
         key = "next_check_running" if self.data.final_status in RUNNING else "next_check_text"
@@ -133,8 +139,10 @@ class PatientReportRenderer(PatientPages):
         """Return the "stop and contact us if…" list, framed so it stands out."""
         lines = "<br/>".join(f"• {text(line)}" for line in self.words.lines("red_flags"))
         phone = self.data.letterhead.phone
-        contact = self.words.text("contact_text", phone=phone) if phone else self.words.text(
-            "contact_text_no_phone"
+        contact = (
+            self.words.text("contact_text", phone=phone)
+            if phone
+            else self.words.text("contact_text_no_phone")
         )
         lines += f"<br/><b>{text(contact)}</b>"
         box = framed_notice(self.styles, lines, self.frame_width, border=self.styles.draft, bold=False)

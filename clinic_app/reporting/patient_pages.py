@@ -11,9 +11,10 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Table
 
 from clinic_app.readiness.decision import NotAssessed, Status
-from clinic_app.reporting.base import ReportRenderer
+from clinic_app.reporting.base import ReportRenderer, text
 from clinic_app.reporting.formatting import day
 from clinic_app.reporting.inputs import ReportInput
+from clinic_app.reporting.paragraphs import CachedParagraph
 
 RUNNING = (Status.READY, Status.READY_WITH_CAUTIONS)
 """Final results that come with the walk–run log."""
@@ -70,8 +71,9 @@ class PatientPages(ReportRenderer):
         if not missing:
             return []
         items = [
-            self.words.text("declined_item" if is_declined(self.data, gap) else "not_assessed_item",
-                            title=gap.title)
+            self.words.text(
+                "declined_item" if is_declined(self.data, gap) else "not_assessed_item", title=gap.title
+            )
             for gap in missing
         ]
         return [
@@ -108,8 +110,10 @@ class PatientPages(ReportRenderer):
             out.append(self.para(plan.intro))
         schedule = self.words.text("plan_schedule", sessions=plan.sessions_per_week, rule=plan.schedule_rule)
         out.append(self.para(schedule))
-        out += [self.para(self.words.text("plan_progression_heading"), "notice"),
-                *self.bullets(plan.progression_rules)]
+        out += [
+            self.para(self.words.text("plan_progression_heading"), "notice"),
+            *self.bullets(plan.progression_rules),
+        ]
         out += [self.para(self.words.text("plan_stop_heading"), "notice"), *self.bullets(plan.stop_rules)]
         return out
 
@@ -129,27 +133,44 @@ class PatientPages(ReportRenderer):
             if not count:
                 continue
             key = "passed_group_one" if count == 1 else "passed_group"
-            rows.append(["✓", group["title"], self.words.text(key, count=count, total=total)])
+            rows.append(
+                [
+                    self.para("✓"),
+                    self.para(group["title"], "notice"),
+                    self.para(self.words.text(key, count=count, total=total)),
+                ]
+            )
+        # Two groups to a line, read down then across: nine groups take five lines, not nine.
+        half = (len(rows) + 1) // 2
+        blank = [self.para(""), self.para(""), self.para("")]
+        cells = [rows[i] + (rows[i + half] if i + half < len(rows) else blank) for i in range(half)]
         table = Table(
-            [[self.para(a), self.para(b, "notice"), self.para(c)] for a, b, c in rows],
-            colWidths=[self.frame_width * w for w in (0.05, 0.45, 0.5)],
+            cells,
+            colWidths=[self.frame_width * w for w in (0.035, 0.245, 0.22) * 2],
             hAlign="LEFT",
         )
         table.setStyle(self.styles.key_value())
-        return [self.group([heading, table, self.para(self.words.text("passed_intro"), "muted")])]
+        out = [heading, table]
+        if self.data.clinician_decision is None:  # the sign-off below says the same once decided
+            out.append(self.para(self.words.text("passed_intro"), "muted"))
+        return [self.group(out)]
 
     def signoff(self) -> list[Flowable]:
-        """Return the clinician sign-off; before the decision, page one's proposal notice says it all."""
+        """Return the clinician sign-off; before the decision, page one's proposal notice says it all.
+
+        One paragraph led by its title in bold rather than a heading of its own: as a heading with a
+        kept-together paragraph it was what most often spilled alone onto a last page.
+        """
         decided = self.data.clinician_decision
         if decided is None:
             return []
-        out: list[Flowable] = [self.heading(self.words.text("signoff_heading"), 2)]
         when = day(decided.decided_at.date())
+        sentences = []
         if decided.final != decided.proposed:
-            out.append(
-                self.para(self.words.text("signoff_overridden", clinician=decided.clinician_name, date=when))
+            sentences.append(
+                self.words.text("signoff_overridden", clinician=decided.clinician_name, date=when)
             )
-        out.append(
-            self.para(self.words.text("signoff_confirmed", clinician=decided.clinician_name, date=when))
-        )
-        return [self.group(out)]
+        sentences.append(self.words.text("signoff_confirmed", clinician=decided.clinician_name, date=when))
+        title = text(self.words.text("signoff_heading"))
+        shown = f"<b>{title}.</b> {text(' '.join(sentences))}"
+        return [self.spacer(2), CachedParagraph(shown, self.styles.body)]

@@ -7,16 +7,23 @@ bands. Values are printed in the unit recorded; a missing side says "not assesse
 
 from __future__ import annotations
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table
 
 from clinic_app.domain.derived import PopqPoints, iciq_band, limb_symmetry, popq_stage
 from clinic_app.domain.enums import Side
 from clinic_app.domain.ids import FieldPath
 from clinic_app.domain.model import Results, Value
-from clinic_app.reporting.base import ReportRenderer, text
+from clinic_app.reporting.base import CELL_PADDING, ReportRenderer, printed, text
 from clinic_app.reporting.formatting import number, value_text
 from clinic_app.reporting.inputs import FieldInfo, FormInfo, humanise
 from clinic_app.reporting.paragraphs import CachedParagraph
+
+_GROUPED_FIELDS = 8
+"""A form with fewer plain fields prints kept together on one page; a longer one may split."""
+
+_VALUE_SHARE = (0.17, 0.26)
+"""Narrowest and widest share of the frame a value column of the two-to-a-row pairs takes."""
 
 POPQ_GRID = (("aa", "ba", "c"), ("gh", "pb", "tvl"), ("ap", "bp", "d"))
 IRD_SITES = ("above", "umbilicus", "below")
@@ -77,7 +84,7 @@ class RecordedValues:
                 empty.append(form.title)
                 continue
             plain = [fid for fid in ids if fid not in SPECIAL.get(form.id, set())]
-            grouped = len(plain) < 12
+            grouped = len(plain) < _GROUPED_FIELDS
             # A kept-together section moves whole, so its heading is a plain paragraph from the start.
             heading = (
                 CachedParagraph(text(form.title), self.r.styles.h2)
@@ -141,6 +148,17 @@ class RecordedValues:
             )
         return out
 
+    def value_share(self, values: list[str]) -> float:
+        """Return the share of the frame a value column takes: as wide as its longest value needs.
+
+        Between 17 % (a number and unit) and 26 %: a short answer such as "Yes, on the licensed paper
+        form" then reads on one line instead of three, and the label beside it still fits.
+        """
+        style = self.r.styles.cell
+        widest = max(stringWidth(printed(v), style.fontName, style.fontSize) for v in values)
+        share = (widest + 2 * CELL_PADDING + 1) / self.r.frame_width
+        return float(min(max(share, _VALUE_SHARE[0]), _VALUE_SHARE[1]))
+
     def pairs(self, items: list[tuple[str, str]]) -> Table:
         """Return label/value pairs two to a row in a light grid, labels muted, read down then across."""
         half = (len(items) + 1) // 2
@@ -148,7 +166,8 @@ class RecordedValues:
         for index in range(half):
             right = items[index + half] if index + half < len(items) else ("", "")
             rows.append([*items[index], *right])
-        columns = [w * self.r.frame_width for w in (0.33, 0.17, 0.33, 0.17)]
+        value_share = self.value_share([value for _, value in items])
+        columns = [w * self.r.frame_width for w in (0.5 - value_share, value_share) * 2]
         cells = [[self.r.cell(value, columns[i]) for i, value in enumerate(row)] for row in rows]
         table = Table(cells, colWidths=columns)
         style = self.r.styles.table(header=False, rows=len(rows))

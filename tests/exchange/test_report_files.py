@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
+from clinic_app.exchange.archive import MANIFEST, BundleWriter, open_bundle
 from clinic_app.services import exchange
 from clinic_app.services.exchange_formats import export_fhir
 from clinic_app.storage import records
@@ -24,8 +25,15 @@ from tests.exchange.conftest import demo_user
 from tests.exchange.test_bundle import entries_without_created_at
 from tests.exchange.test_hostile import refused
 
-FIRST = b"%PDF-1.7\n" + b"first report " * 300 + b"\n%%EOF\n"
-SECOND = b"%PDF-1.7\n" + b"second report " * 200 + b"\n%%EOF\n"
+
+def pdf(seed: bytes, blocks: int) -> bytes:
+    """Stand-in PDF bytes that, like a real PDF's, hardly compress."""
+    body = b"".join(hashlib.sha256(seed + bytes([n % 256, n // 256])).digest() for n in range(blocks))
+    return b"%PDF-1.7\n" + body + b"\n%%EOF\n"
+
+
+FIRST = pdf(b"first", 120)
+SECOND = pdf(b"second", 80)
 NOT_KEPT = hashlib.sha256(b"%PDF-1.4 printed before the clinic kept files").hexdigest()
 
 
@@ -156,7 +164,7 @@ def test_a_file_changed_after_writing_fails_the_manifest(
 ) -> None:
     """Bytes changed under the manifest's SHA-256 are refused by the archive check; nothing is written."""
     manifest, entries = read_parts(bundle)
-    entries[_name(FIRST)] = FIRST.replace(b"first", b"forge")
+    entries[_name(FIRST)] = FIRST[:-2] + b"X\n"  # same size, other bytes
     path = write_parts(tmp_path / "tampered.rrbundle", manifest, entries, honest=False)
     assert refused(empty, reported[0], path).problem == "checksum"
 
@@ -214,3 +222,28 @@ def test_fhir_document_references_carry_the_kept_pdf(
         assert attachment["hash"] == base64.b64encode(hashlib.sha1(content).digest()).decode()
         assert attachment["contentType"] == "application/pdf"
     assert set(by_hash[NOT_KEPT]) == {"contentType", "title"}
+
+
+def test_a_report_entry_compressed_like_no_pdf_is_refused(
+    reported: tuple[Database, list[str]], empty: Database, bundle: Path, tmp_path: Path
+) -> None:
+    """A report entry that unpacks to many times its packed size (a zip bomb) is refused before reading."""
+    manifest, entries = read_parts(bundle)
+    bomb = b"%PDF-1.7\n" + bytes(200_000)
+    entries[_name(bomb)] = bomb
+    path = write_parts(tmp_path / "bomb.rrbundle", manifest, entries)
+    assert refused(empty, reported[0], path).problem == "too_large"
+
+
+def test_a_clinic_of_many_reports_fits_the_manifest(tmp_path: Path) -> None:
+    """A bundle of 8,000 report files (a manifest over 1 MiB) opens; PDFs do not count as records' bytes."""
+    path = tmp_path / "many.rrbundle"
+    meta = {"created_at": "2026-12-02T09:00:00+00:00"}
+    with BundleWriter(path, meta) as writer:
+        for n in range(8000):
+            content = b"%PDF-1.7\n" + str(n).encode()
+            writer.add_file(_name(content), content)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo(MANIFEST).file_size > 1024 * 1024
+    with open_bundle(path) as reader:
+        assert len(reader.report_names()) == 8000

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, PageBreak, Table
 
+from clinic_app.domain.enums import PerinealTrauma
 from clinic_app.reporting.base import text
 from clinic_app.reporting.charts import sparkline
 from clinic_app.reporting.clinician_appendix import ClinicianAppendix, without_source
@@ -64,8 +65,10 @@ class ClinicianReportRenderer(ClinicianAppendix):
         """Return the patient, birth and protocol facts in three compact columns."""
         data = self.data
         labels = self.words.raw("identity_labels")
+        # "not applicable" (a caesarean birth) reads as a finding without its label: leave it out.
+        applies = data.delivery.perineal_trauma is not PerinealTrauma.NOT_APPLICABLE
         birth = self.words.text(
-            "birth_line",
+            "birth_line" if applies else "birth_line_no_trauma",
             date=day(data.delivery.delivery_date),
             mode=self.words.term("delivery_mode", data.delivery.mode.value),
             trauma=self.words.term("perineal_trauma", data.delivery.perineal_trauma.value),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
+from clinic_app.domain.enums import DeliveryMode, PerinealTrauma
 from clinic_app.readiness.decision import Status
 from clinic_app.reporting import ReportKind, render_report
 from clinic_app.reporting.samples import sample_input
@@ -67,3 +69,15 @@ def test_declined_internal_exam_reads_as_declined_by_the_patient() -> None:
     text = pdf_text(render_report(replace(data, record=record), ReportKind.CLINICIAN, invariant=True))
     assert "declined by the patient" in text
     assert "the patient declined the internal examination" in text
+
+
+def test_caesarean_birth_line_leaves_out_perineal_trauma() -> None:
+    """After a caesarean the birth line names the mode and parity, not a bare "not applicable"."""
+    data = sample_input(Status.READY, forms=forms())
+    delivery = dataclasses.replace(
+        data.delivery, mode=DeliveryMode.EMERGENCY_CAESAREAN, perineal_trauma=PerinealTrauma.NOT_APPLICABLE
+    )
+    record = dataclasses.replace(data.record, delivery=delivery)
+    text = pdf_text(render_report(dataclasses.replace(data, record=record), ReportKind.CLINICIAN))
+    assert "caesarean" in text
+    assert "not applicable" not in text

@@ -179,7 +179,9 @@ def run_export(args: argparse.Namespace) -> int:
                     overwrite=args.force,
                     progress=progress,
                 )
-        print(f"Wrote {result.patients} patients and {result.visits} visits to {args.out}.")
+        count = result.report_files
+        files = f" and {count} kept report PDF{'s' if count != 1 else ''}" if count else ""
+        print(f"Wrote {result.patients} patients and {result.visits} visits{files} to {args.out}.")
         if password is None:
             print(WARNING, file=sys.stderr)
         return 0

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from clinic_app.cli.main import main
+from clinic_app.services import records
 from clinic_app.storage.database import Database
-from tests.exchange.conftest import DEMO_PASSWORD
+from tests.exchange.conftest import DEMO_PASSWORD, demo_user
 
 
 def _url(db: Database) -> str:
@@ -84,3 +85,15 @@ def test_encrypted_export_and_dry_run(
     secret.write_text("wrong\n")
     assert main(["import", str(out), "--dry-run", "--password-file", str(secret), "--database", url]) == 1
     assert "password" in capsys.readouterr().err
+
+
+def test_export_counts_the_kept_report_files(
+    demo: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The export's summary line says how many kept report PDFs the bundle carries."""
+    user = demo_user(demo)
+    records.record_report(
+        demo, "V-0001-1", kind="patient", content=b"%PDF-1.7 kept", file_name="kept.pdf", user=user
+    )
+    assert main(["export", "--out", str(tmp_path / "c.rrbundle"), "--database", _url(demo)]) == 0
+    assert "and 1 kept report PDF to" in capsys.readouterr().out

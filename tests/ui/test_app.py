@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_app.services import patients
-from clinic_app.services.clinic import Database, database_label
+from clinic_app.services.clinic import Database, database_label, explain_failure
 from clinic_app.services.demo import is_complete_demo
 from clinic_app.services.session import SignedIn, sign_in
 from clinic_app.ui import app as app_module
-from clinic_app.ui import ask
+from clinic_app.ui import ask, startup
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.settings import WindowSettings
 from clinic_app.ui.tasks import SyncTaskRunner, TaskRunner
@@ -61,8 +61,9 @@ def test_no_display_is_one_line_and_exit_1(tmp_path: Path) -> None:
     """Without DISPLAY/WAYLAND_DISPLAY/QT_QPA_PLATFORM the app says so in one line, exit 1, no Qt abort."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["HOME"] = str(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "clinic_app"], env=env, capture_output=True, text=True,
-                          check=False, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "clinic_app"], env=env, capture_output=True, text=True, check=False, timeout=60
+    )
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
@@ -92,7 +93,7 @@ def test_no_display_is_one_line_and_exit_1(tmp_path: Path) -> None:
 )
 def test_display_check(environ: dict[str, str], platform: str, expected: str | None) -> None:
     """The display check names what is missing, refuses offscreen, and passes other platforms."""
-    problem = app_module.display_problem(environ, platform)
+    problem = startup.display_problem(environ, platform)
     if expected is None:
         assert problem is None
     else:
@@ -101,11 +102,11 @@ def test_display_check(environ: dict[str, str], platform: str, expected: str | N
 
 def test_first_start_on_the_default_file_builds_the_demo(user_folders: Path) -> None:
     """With no --database and an empty default file, the window opens on the demo clinic."""
-    db = app_module.open_window_clinic(None)
+    db = startup.open_window_clinic(None)
     try:
         assert is_complete_demo(db)
-        assert app_module.demo_password(db) == DEMO_PASSWORD
-        again = app_module.open_window_clinic(None)  # second start keeps what is there
+        assert startup.demo_password(db) == DEMO_PASSWORD
+        again = startup.open_window_clinic(None)  # second start keeps what is there
         again.dispose()
     finally:
         db.dispose()
@@ -114,10 +115,10 @@ def test_first_start_on_the_default_file_builds_the_demo(user_folders: Path) -> 
 def test_named_empty_database_gets_no_demo(tmp_path: Path) -> None:
     """A database named with --database is never filled with demo data."""
     url = f"sqlite:///{tmp_path}/mine.sqlite3"
-    db = app_module.open_window_clinic(url)
+    db = startup.open_window_clinic(url)
     try:
         assert patients.list_clinicians(db) == []
-        assert app_module.demo_password(db) is None
+        assert startup.demo_password(db) is None
     finally:
         db.dispose()
 
@@ -152,7 +153,10 @@ def test_database_label_hides_a_password() -> None:
 
 
 def test_run_starts_signs_in_and_quits_in_order(
-    qtbot: QtBot, demo_template: Path, tmp_path: Path, settings: WindowSettings,
+    qtbot: QtBot,
+    demo_template: Path,
+    tmp_path: Path,
+    settings: WindowSettings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """run() opens the clinic, signs in, shows the window, and on quit shuts the worker down (exit 0)."""
@@ -189,7 +193,10 @@ def test_run_starts_signs_in_and_quits_in_order(
 
 
 def test_run_quits_quietly_when_sign_in_is_cancelled(
-    qtbot: QtBot, demo_template: Path, tmp_path: Path, settings: WindowSettings,
+    qtbot: QtBot,
+    demo_template: Path,
+    tmp_path: Path,
+    settings: WindowSettings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Choosing Quit at sign-in ends the app with exit code 0 and no window."""
@@ -226,8 +233,9 @@ def test_run_explains_a_database_it_cannot_open(
 def test_offscreen_is_refused_instead_of_an_unseen_window(tmp_path: Path) -> None:
     """QT_QPA_PLATFORM=offscreen gives one line and exit 1: a sign-in nobody can see would wait forever."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
-    done = subprocess.run([sys.executable, "-m", "clinic_app"], env=env, capture_output=True, text=True,
-                          check=False, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "clinic_app"], env=env, capture_output=True, text=True, check=False, timeout=60
+    )
     assert done.returncode == 1
     assert len(done.stderr.strip().splitlines()) == 1
     assert "QT_QPA_PLATFORM=offscreen" in done.stderr
@@ -235,7 +243,7 @@ def test_offscreen_is_refused_instead_of_an_unseen_window(tmp_path: Path) -> Non
 
 def test_opening_runs_off_the_gui_thread_and_reports_failures(qtbot, tmp_path: Path) -> None:
     """The clinic opens on a worker behind a progress window; a file that is no database raises."""
-    db = app_module.open_with_progress(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")
+    db = startup.open_with_progress(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")
     try:
         assert db.is_sqlite
     finally:
@@ -243,8 +251,8 @@ def test_opening_runs_off_the_gui_thread_and_reports_failures(qtbot, tmp_path: P
     bad = tmp_path / "not-a-db.sqlite3"
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(Exception) as caught:
-        app_module.open_with_progress(f"sqlite:///{bad}")
-    assert app_module.explain_failure(caught.value, f"sqlite:///{bad}")
+        startup.open_with_progress(f"sqlite:///{bad}")
+    assert explain_failure(caught.value, f"sqlite:///{bad}")
 
 
 def test_the_database_saved_in_preferences_is_used_after_the_flag_and_the_environment(tmp_path: Path) -> None:
@@ -253,10 +261,10 @@ def test_the_database_saved_in_preferences_is_used_after_the_flag_and_the_enviro
 
     from clinic_app.services import preferences
 
-    assert app_module.chosen_database(None, environ={}) is None
+    assert startup.chosen_database(None, environ={}) is None
     saved = f"sqlite:///{tmp_path / 'shared.db'}"
     preferences.save(dataclasses.replace(preferences.load(), database_url=saved))
-    assert app_module.chosen_database(None, environ={}) == saved
-    assert app_module.chosen_database("sqlite:///other.db", environ={}) == "sqlite:///other.db"
+    assert startup.chosen_database(None, environ={}) == saved
+    assert startup.chosen_database("sqlite:///other.db", environ={}) == "sqlite:///other.db"
     from_env = {"CLINIC_APP_DATABASE_URL": "sqlite:///env.db"}
-    assert app_module.chosen_database(None, environ=from_env) is None  # open_clinic reads the environment
+    assert startup.chosen_database(None, environ=from_env) is None  # open_clinic reads the environment

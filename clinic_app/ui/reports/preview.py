@@ -6,6 +6,9 @@ responsive from the click to the painted page. Print renders the pages at the pr
 on a :class:`~clinic_app.ui.reports.worker.ReportWorker`; a signed visit's printed or saved report is
 recorded with its SHA-256 (``services.reportprint.record_issued``), a draft's is not (it carries the
 DRAFT mark on every page).
+
+The viewer (pages, navigation, zoom) is :mod:`clinic_app.ui.reports.viewer`; Save as PDF is
+:mod:`clinic_app.ui.reports.saving`; this module builds, prints and closes.
 """
 
 from __future__ import annotations
@@ -16,15 +19,13 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
-    QSpinBox,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
@@ -34,10 +35,8 @@ from PySide6.QtWidgets import (
 from clinic_app.reporting import ReferralNotNeededError, ReportKind
 from clinic_app.reporting.settings import Addressee
 from clinic_app.services import preferences, reportprint
-from clinic_app.services.changes import Changes
 from clinic_app.services.clinic import Database, explain_failure
 from clinic_app.services.errors import NotFoundError
-from clinic_app.services.files import OutputFileError, save_output_file
 from clinic_app.services.reportprint import WindowReport
 from clinic_app.services.session import SignedIn
 from clinic_app.ui.context import AppContext
@@ -50,12 +49,11 @@ from clinic_app.ui.reports.printing import (
     print_pdf,
     warm_up_printing,
 )
+from clinic_app.ui.reports.saving import ReportSaving
+from clinic_app.ui.reports.viewer import PageViewer
 from clinic_app.ui.reports.worker import ReplyGuard, ReportWorker
 
 log = logging.getLogger(__name__)
-
-ZOOM_STEP = 1.25
-ZOOM_RANGE = (0.25, 4.0)
 
 
 def build_for_preview(
@@ -77,20 +75,7 @@ def addressee_from_text(typed: str) -> Addressee | None:
     return Addressee(lines[0], tuple(lines[1:])) if lines else None
 
 
-def save_and_record(
-    db: Database, report: WindowReport, path: Path, user: SignedIn
-) -> tuple[Path, Changes | None]:
-    """Write the PDF safely (never over the clinic database) and record a signed visit's report."""
-    written = save_output_file(path, report.pdf, overwrite=True, protected=_database_files(db))
-    return written, reportprint.record_issued(db, report, file_name=written.name, user=user)
-
-
-def _database_files(db: Database) -> tuple[Path, ...]:
-    path = db.sqlite_path
-    return (path,) if path is not None else ()
-
-
-class ReportPreviewDialog(QDialog):
+class ReportPreviewDialog(PageViewer, ReportSaving, QDialog):
     """One report of one visit: pages, zoom, fit width, Print…, Save as….
 
     Signals:
@@ -123,13 +108,7 @@ class ReportPreviewDialog(QDialog):
         self.setMinimumSize(720, 560)
         self.resize(980, 760)
 
-        self.document = QPdfDocument(self)
-        self.view = QPdfView(self)
-        self.view.setAccessibleName("Report pages")
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.view.setDocument(self.document)
-        self.view.pageNavigator().currentPageChanged.connect(self._on_page_changed)
+        self._build_view()
 
         self.message = QLabel(f"Building the {reportprint.KIND_TITLES[self.kind].lower()}…", self)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -150,25 +129,7 @@ class ReportPreviewDialog(QDialog):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.print_action = self._action("&Print…", QKeySequence.StandardKey.Print, self.print_report)
         self.save_action = self._action("Save &as PDF…", QKeySequence.StandardKey.SaveAs, self.save_report_as)
-        self.toolbar.addSeparator()
-        self.previous_action = self._action(
-            "◀ Previous", QKeySequence.StandardKey.MoveToPreviousPage, self.previous_page
-        )
-        self.page_box = QSpinBox(self)
-        self.page_box.setAccessibleName("Page")
-        self.page_box.setPrefix("Page ")
-        self.page_box.setRange(1, 1)
-        self.page_box.valueChanged.connect(self._on_page_box)
-        self.toolbar.addWidget(self.page_box)
-        self.pages_label = QLabel(" of 1 ", self)
-        self.toolbar.addWidget(self.pages_label)
-        self.next_action = self._action(
-            "Next ▶", QKeySequence.StandardKey.MoveToNextPage, self.next_page
-        )
-        self.toolbar.addSeparator()
-        self.zoom_out_action = self._action("Zoom −", QKeySequence.StandardKey.ZoomOut, self.zoom_out)
-        self.zoom_in_action = self._action("Zoom +", QKeySequence.StandardKey.ZoomIn, self.zoom_in)
-        self.fit_width_action = self._action("Fit &width", QKeySequence("Ctrl+0"), self.fit_width)
+        self._build_page_tools()
         self.fit_page_action = self._action("Whole &page", QKeySequence("Ctrl+9"), self.fit_page)
         self.toolbar.addSeparator()
         self.addressee: Addressee | None = None
@@ -183,16 +144,6 @@ class ReportPreviewDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.status)
-
-    def _action(self, text: str, keys: QKeySequence | QKeySequence.StandardKey, slot: object) -> QAction:
-        action = QAction(text, self)
-        # a QKeySequence passed through QKeySequence() again costs PySide ~0.1 s the first time
-        action.setShortcut(keys if isinstance(keys, QKeySequence) else QKeySequence(keys))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        self.toolbar.addAction(action)
-        self.addAction(action)
-        return action
 
     def _set_enabled(self, enabled: bool) -> None:
         for action in (
@@ -278,67 +229,6 @@ class ReportPreviewDialog(QDialog):
         self.stack.setCurrentWidget(self.message)
         self.report_did_fail.emit(text)
 
-    # --- pages and zoom ------------------------------------------------------------------------------
-
-    @property
-    def current_page(self) -> int:
-        """The page in view, 0-based."""
-        return int(self.view.pageNavigator().currentPage())
-
-    def go_to_page(self, page: int) -> None:
-        """Show page ``page`` (0-based), clamped to the document."""
-        count = self.document.pageCount()
-        if count == 0:
-            return
-        page = max(0, min(page, count - 1))
-        navigator = self.view.pageNavigator()
-        navigator.jump(page, QPointF(), navigator.currentZoom())
-        self._update_page_actions(page)
-
-    def next_page(self) -> None:
-        """Go one page on."""
-        self.go_to_page(self.current_page + 1)
-
-    def previous_page(self) -> None:
-        """Go one page back."""
-        self.go_to_page(self.current_page - 1)
-
-    def _on_page_changed(self, page: int) -> None:
-        self._update_page_actions(page)
-
-    def _on_page_box(self, value: int) -> None:
-        if value - 1 != self.current_page:
-            self.go_to_page(value - 1)
-
-    def _update_page_actions(self, page: int) -> None:
-        count = self.document.pageCount()
-        self.page_box.blockSignals(True)
-        self.page_box.setValue(page + 1)
-        self.page_box.blockSignals(False)
-        self.previous_action.setEnabled(page > 0)
-        self.next_action.setEnabled(page < count - 1)
-
-    def zoom_in(self) -> None:
-        """Enlarge the pages one step."""
-        self._zoom_to(self.view.zoomFactor() * ZOOM_STEP)
-
-    def zoom_out(self) -> None:
-        """Shrink the pages one step."""
-        self._zoom_to(self.view.zoomFactor() / ZOOM_STEP)
-
-    def _zoom_to(self, factor: float) -> None:
-        low, high = ZOOM_RANGE
-        self.view.setZoomMode(QPdfView.ZoomMode.Custom)
-        self.view.setZoomFactor(max(low, min(factor, high)))
-
-    def fit_width(self) -> None:
-        """Pages as wide as the window (the default)."""
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-
-    def fit_page(self) -> None:
-        """A whole page in view."""
-        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
-
     def _user(self) -> SignedIn:
         """The signed-in clinician, who issues what is printed or saved."""
         if self.ctx.user is None:
@@ -416,38 +306,6 @@ class ReportPreviewDialog(QDialog):
             log.error("Printing failed", exc_info=error)
         self.status.setText(f"Nothing was printed: {error}")
         self.print_did_finish.emit(0)
-
-    def save_report_as(self) -> None:
-        """Ask where, then write the same PDF through the safe writer; a signed report is recorded."""
-        if self.report is None:
-            return
-        folder = Path.home() / "Documents"
-        suggested = (folder if folder.is_dir() else Path.home()) / self.report.file_name
-        path = dialogs.ask_save_path(self, "Save the report as PDF", suggested)
-        if path is None:
-            return
-        self.status.setText(f"Saving {path.name}…")
-        self.ctx.tasks.run_op(
-            functools.partial(save_and_record, self.ctx.db, self.report, path, self._user()),
-            **self.replies.handlers(self._on_saved, self._on_save_failed),
-            label="Saving the report…",
-        )
-
-    def _on_saved(self, outcome: tuple[Path, Changes | None]) -> None:
-        path, recorded = outcome
-        note = " Report record kept." if recorded is not None else " (Draft: no report record.)"
-        self.status.setText(f"Saved {path}.{note}")
-        self.report_did_save.emit(path)
-
-    def _on_save_failed(self, error: BaseException) -> None:
-        if isinstance(error, OutputFileError):
-            self.status.setText(str(error))
-            return
-        message = explain_failure(error)
-        if message is None:
-            log.error("Saving the report failed", exc_info=error)
-            message = f"The report was not saved ({type(error).__name__}: {error})."
-        self.status.setText(message)
 
     def _on_recorded(self, done: str, _changes: object) -> None:
         self.status.setText(f"{done}. Report record kept (with the SHA-256 of the report's PDF).")

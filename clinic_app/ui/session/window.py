@@ -10,6 +10,9 @@ Keys: Space counts a rep (or starts / stops a test with only a timer), a click a
 Enter starts / stops the clock; Backspace takes a rep back; ← / → choose the side; B the beat,
 M its sound; the symptom letters (L, H, P, D, N) toggle a symptom; R restarts the side; PgDown /
 PgUp the next / previous test; Esc closes.
+
+The beat is :mod:`clinic_app.ui.session.beat`; the symptoms and the values written into the visit
+are :mod:`clinic_app.ui.session.recording`.
 """
 
 from __future__ import annotations
@@ -26,26 +29,22 @@ from clinic_app.assessment.runner import (
     count_entry,
     load_runner,
     marked_in,
-    symptom_list_entry,
     time_entry,
 )
 from clinic_app.domain.enums import Side
 from clinic_app.domain.model import Value
 from clinic_app.services.clinic import forms
+from clinic_app.ui.session.beat import RunnerBeat
 from clinic_app.ui.session.clock import Alarm, Clock, QtClock
 from clinic_app.ui.session.display import (
     format_clock,
 )
 from clinic_app.ui.session.entry import EditorEntry
 from clinic_app.ui.session.layout import RunnerLayout
+from clinic_app.ui.session.recording import SIDE_WORD, RunnerRecording
 from clinic_app.ui.session.sound import TickSound
 from clinic_app.ui.session.tools import Metronome, RepCounter, TimerTool
 from clinic_app.ui.visit.editor import VisitEditor
-
-PULSE_MS = 150
-"""How long the pulse stays lit after a beat."""
-
-_SIDE_WORD = {Side.LEFT: "left", Side.RIGHT: "right", None: ""}
 
 
 @functools.cache
@@ -54,7 +53,7 @@ def runner_plan() -> RunnerPlan:
     return load_runner(forms())
 
 
-class RunnerWindow(RunnerLayout):
+class RunnerWindow(RunnerRecording, RunnerBeat, RunnerLayout):
     """Big-target mode over the open visit of a visit editor.
 
     Signals:
@@ -283,133 +282,8 @@ class RunnerWindow(RunnerLayout):
     def _show_count(self) -> None:
         side = self.counter.side
         self.count_readout.show_value(str(self.counter.count()), f"{self.counter.count()} repetitions")
-        word = _SIDE_WORD[side]
+        word = SIDE_WORD[side]
         self.count_readout.caption.setText(f"Reps — {word}" if word else "Reps")
-
-    # --- metronome -----------------------------------------------------------------------------
-
-    @Slot()
-    def toggle_metronome(self) -> None:
-        """Start or stop the beat (B)."""
-        if self.test.metronome_bpm is None:
-            return
-        self.metronome.toggle()
-        self._show_beat()
-
-    @Slot()
-    def toggle_sound(self) -> None:
-        """Sound the beat or keep it silent, pulse only (M)."""
-        self.sound.muted = not self.sound.muted
-        self._show_beat()
-
-    @Slot(int)
-    def _beat(self, number: int) -> None:
-        self.sound.play()
-        self.pulse.set_lit(True)
-        if self._pulse_alarm is not None:
-            self._pulse_alarm.cancel()
-        self._pulse_alarm = self.clock.call_at(self.clock.now_ms() + PULSE_MS, self._dim)
-        self.beat_label.setText(f"{self.metronome.bpm} bpm · beat {number}")
-
-    def _dim(self) -> None:
-        self._pulse_alarm = None
-        self.pulse.set_lit(False)
-
-    def _show_beat(self) -> None:
-        running = self.metronome.running
-        self.beat_button.setChecked(running)
-        self.beat_button.setText("Stop the beat  (B)" if running else "Start the beat  (B)")
-        self.sound_button.setText("Sound off  (M)" if self.sound.muted else "Sound on  (M)")
-        if not running:
-            self.beat_label.setText(f"{self.metronome.bpm} bpm · press B")
-            self.pulse.set_lit(False)
-
-    # --- symptoms ------------------------------------------------------------------------------
-
-    def toggle_symptom(self, symptom_id: str) -> None:
-        """Mark or unmark a symptom the test provoked (its letter key); "no symptoms" clears them."""
-        test = self.test
-        none_id = self.plan.no_symptoms.id if self.plan.no_symptoms else None
-        if symptom_id == none_id:
-            if test.symptom_list is None:
-                return
-            self._marked = frozenset()
-            self._enter(symptom_list_entry(test, frozenset(), no_symptoms=True, plan=self.plan))
-        elif test.records_symptom(symptom_id):
-            self._marked = (self._marked - {none_id}) ^ {symptom_id}  # a symptom replaces "none"
-            if test.symptom_list is not None:
-                self._enter(symptom_list_entry(test, self._marked, no_symptoms=False, plan=self.plan))
-            elif test.symptom_fields:
-                path = test.symptom_fields[symptom_id].path
-                if symptom_id in self._marked:
-                    self._enter({path: True})
-                else:  # unmarked again: the field gets back what it held before the runner
-                    self._write({path: self._before.pop(path, None)})
-        self._show_symptoms()
-
-    def _show_symptoms(self) -> None:
-        test = self.test
-        none_id = self.plan.no_symptoms.id if self.plan.no_symptoms else None
-        value = self.entry.value(test.symptom_list.path) if test.symptom_list else None
-        for symptom_id, button in self.symptom_buttons.items():
-            if symptom_id == none_id:
-                usable = test.symptom_list is not None and symptom_id in test.symptom_list.choice_ids
-                checked = isinstance(value, tuple) and symptom_id in value
-            else:
-                usable = test.records_symptom(symptom_id)
-                checked = symptom_id in self._marked
-            button.setEnabled(usable)
-            button.setChecked(usable and checked)
-            button.setText(f"{'✓ ' if usable and checked else ''}{self._symptom_text[symptom_id]}")
-            button.setToolTip(
-                "" if usable else "No field for this symptom in this test: note it in the visit"
-            )
-
-    # --- entering ------------------------------------------------------------------------------
-
-    def _enter(self, values: dict[str, Value | None]) -> None:
-        """Remember what each field held before the runner first touched it, then write."""
-        for path in values:
-            if path not in self._before:
-                self._before[path] = self.entry.value(path)
-        self._write(values)
-
-    def _write(self, values: dict[str, Value | None]) -> None:
-        if not self.entry.write(values):
-            self._show_recorded()
-            return
-        self._last_paths = tuple(values)
-        for path in values:
-            self.value_did_enter.emit(path)
-        self._show_recorded()
-
-    def _show_recorded(self) -> None:
-        """The values in the visit for this test, and the editor's message for any refused one."""
-        test = self.test
-        parts: list[str] = []
-        for spec in (test.time_field, test.count_field):
-            if spec is None:
-                continue
-            shown = []
-            for side in test.sides:
-                path = f"{spec.path}.{side.value}" if side is not None else spec.path
-                value = self.entry.value(path)
-                text = "—" if value in (None, "") else f"{value} {spec.unit}".strip()
-                shown.append(f"{_SIDE_WORD[side]} {text}".strip())
-            parts.append(f"{spec.label}: {' · '.join(shown)}")
-        self.recorded_label.setText("In the visit — " + ";  ".join(parts) if parts else "")
-        messages = []
-        for path in test.paths():
-            message = self.entry.message(path)
-            if message and message not in messages:
-                messages.append(message)
-        self.error_label.setText("\n".join(f"⚠ {m}" for m in messages))
-        self.error_label.setVisible(bool(messages))
-
-    def messages(self) -> list[str]:
-        """The editor's messages shown for this test's fields now (empty when all are accepted)."""
-        text = self.error_label.text()
-        return [line.removeprefix("⚠ ") for line in text.splitlines() if line]
 
     # --- keys, clicks, lifetime ----------------------------------------------------------------
 

@@ -4,10 +4,12 @@ Run by hand (it prints figures; the targets are checked and printed, not asserte
 
     .venv/bin/python benchmarks/bench_exchange.py                  # 1,000 and 10,000 visits
     .venv/bin/python benchmarks/bench_exchange.py --sizes 500      # quick look
+    .venv/bin/python benchmarks/bench_exchange.py --pdfs           # each visit keeps an 85 KB PDF
 
 Each clinic holds complete visits (every value of ``examples/visit-complete.json``, 153 values, a few
-varied per visit), four per patient, each with a birth, a recorded decision and its audit events; it
-is generated with bulk INSERTs and cached in the temporary folder. Every measurement runs in a fresh
+varied per visit), four per patient, each with a birth, a recorded decision and its audit events (with
+``--pdfs``, also a report record keeping a PDF of :data:`PDF_BYTES` that hardly compresses, as a real
+one); it is generated with bulk INSERTs and cached in the temporary folder. Every measurement runs in a fresh
 child process, so its peak RSS (``ru_maxrss``) is its own:
 
 * **app export**: ``services.exchange.export_bundle`` of the whole clinic;
@@ -42,14 +44,21 @@ GENERATOR = 1
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "visit-complete.json"
 PASSWORD = "bench-password"
+PDF_BYTES = 85 * 1024
 
 
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def generate(path: Path, visits: int) -> None:
-    """Write a migrated clinic with ``visits`` complete visits (cached by size and generator)."""
+def _pdf(visit: int) -> bytes:
+    return b"%PDF-1.7\n" + random.Random(visit).randbytes(PDF_BYTES - 16) + b"\n%%EOF\n"
+
+
+def generate(path: Path, visits: int, pdfs: bool = False) -> None:
+    """Write a migrated clinic with ``visits`` complete visits (cached by size, PDFs and generator)."""
+    import hashlib
+
     from sqlalchemy import insert
 
     from clinic_app.domain.visitfile import flatten_results
@@ -62,6 +71,7 @@ def generate(path: Path, visits: int) -> None:
         DecisionRow,
         DeliveryRow,
         PatientRow,
+        ReportRow,
         ResultRow,
         VisitRow,
     )
@@ -121,7 +131,7 @@ def generate(path: Path, visits: int) -> None:
         )
         for start in range(0, visits, 500):
             batch = range(start, min(visits, start + 500))
-            rows, values, decisions, events = [], [], [], []
+            rows, values, decisions, events, reports = [], [], [], [], []
             for v in batch:
                 vid, pid = f"V-{v:07d}", f"P-{v % patients:06d}"
                 rows.append(
@@ -194,20 +204,37 @@ def generate(path: Path, visits: int) -> None:
             connection.execute(insert(ResultRow), values)
             connection.execute(insert(DecisionRow), decisions)
             connection.execute(insert(AuditRow), events)
+            for v in batch if pdfs else ():
+                content = _pdf(v)
+                sha256 = hashlib.sha256(content).hexdigest()
+                reports.append(
+                    {
+                        "visit_id": f"V-{v:07d}",
+                        "kind": "patient",
+                        "sha256": sha256,
+                        "file_name": f"V-{v:07d}.pdf",
+                        "created_by": "C-1",
+                        "created_at": now,
+                        "content": content,
+                    }
+                )
+            if reports:
+                connection.execute(insert(ReportRow), reports)
     db.dispose()
 
 
-def _clinic(visits: int) -> Path:
+def _clinic(visits: int, pdfs: bool) -> Path:
     from clinic_app.storage.migrate import head_revision
 
+    kind = "-pdfs" if pdfs else ""
     cache = (
         Path(tempfile.gettempdir())
-        / f"runready-bench-exchange-{visits}-g{GENERATOR}-{head_revision()}.sqlite3"
+        / f"runready-bench-exchange-{visits}{kind}-g{GENERATOR}-{head_revision()}.sqlite3"
     )
     if not cache.exists():
         partial = cache.with_suffix(".part")
         partial.unlink(missing_ok=True)
-        generate(partial, visits)
+        generate(partial, visits, pdfs)
         partial.rename(cache)
     return cache
 
@@ -355,9 +382,9 @@ def _run_child(task: str, database: Path, bundle: Path) -> dict[str, float]:
     return result
 
 
-def measure(visits: int) -> dict[str, dict[str, float]]:
+def measure(visits: int, pdfs: bool = False) -> dict[str, dict[str, float]]:
     """Export and import ``visits`` visits, app and baseline, each in its own process."""
-    source = _clinic(visits)
+    source = _clinic(visits, pdfs)
     with tempfile.TemporaryDirectory(prefix="bench-exchange-") as name:
         folder = Path(name)
         db = folder / "source.sqlite3"
@@ -378,6 +405,7 @@ def measure(visits: int) -> dict[str, dict[str, float]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--pdfs", action="store_true", help="each visit keeps one report PDF")
     parser.add_argument("--child", nargs=3, metavar=("TASK", "DB", "BUNDLE"))
     args = parser.parse_args()
     if args.child:
@@ -385,7 +413,7 @@ def main() -> int:
         print(json.dumps(child(task, Path(database), Path(bundle))))
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
-    results = {size: measure(size) for size in sizes}
+    results = {size: measure(size, args.pdfs) for size in sizes}
     print(
         f"{'visits':>8} | {'app export s':>12} {'raw s':>6} {'ratio':>6} | {'app import s':>12} {'raw s':>6} "
         f"{'ratio':>6} | {'export peak MiB':>15} {'import peak MiB':>15} {'start MiB':>9} | bundle MiB"

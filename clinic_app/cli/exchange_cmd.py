@@ -228,9 +228,11 @@ def run_import(args: argparse.Namespace) -> int:
                 db, args.file, user, resolutions=choices, password=bundle_password, progress=progress
             )
         plan = outcome.plan
+        kept = outcome.report_files
         print(
             f"Imported {len(plan.patients_added)} new patients, {len(plan.visits_added)} visits, "
-            f"{len(outcome.amended)} amendments; {plan.visits_unchanged} visits were already here."
+            f"{len(outcome.amended)} amendments, {kept} report PDF{'' if kept == 1 else 's'} kept; "
+            f"{plan.visits_unchanged} visits were already here."
         )
         print(f"Recorded in the audit trail with SHA-256 {plan.checksum}.")
         return 0

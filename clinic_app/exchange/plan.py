@@ -65,6 +65,13 @@ class ImportPlan:
     conflicts: tuple[VisitConflict, ...] = ()
     audit_events: int = 0
     report_files: int = 0
+    """Report PDFs the bundle carries (each once, however many records name it)."""
+    reports_with_new_visits: int = 0
+    """Report records of the visits to add that would keep their PDF from the bundle."""
+    reports_for_visits_here: int = 0
+    """Report records of visits already here (and the same) that lack their PDF and would get it."""
+    reports_in_conflicts: int = 0
+    """Report records of the bundle's copies of visits in conflict that would keep their PDF, if taken."""
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -76,6 +83,7 @@ class ImportPlan:
             or self.deliveries_added
             or self.visits_added
             or self.conflicts
+            or self.reports_for_visits_here
         )
 
     def unresolved(self, resolutions: dict[str, Resolution]) -> list[VisitConflict]:
@@ -105,10 +113,31 @@ class ImportPlan:
                 f"  CONFLICT visit {conflict.visit_id} ({conflict.visit_date}, here {conflict.local_status}, "
                 f"bundle {conflict.bundle_status}): {'; '.join(conflict.differences)}"
             )
-        out.append(
-            f"Audit events to copy: {self.audit_events}. Report PDFs in the bundle: {self.report_files}."
-        )
+        out.append(f"Audit events to copy: {self.audit_events}.")
+        out.extend(self._report_lines())
         out.extend(self.notes)
         if not self.changes_anything:
             out.append("Nothing to import: everything in the bundle is already here.")
         return out
+
+    def _report_lines(self) -> list[str]:
+        """What becomes of the bundle's report PDFs, counted per report record that would keep one."""
+        out = [f"Report PDFs in the bundle: {self.report_files}."]
+        if self.reports_with_new_visits:
+            out.append(f"{_pdfs(self.reports_with_new_visits)} would be kept with the visits to add.")
+        if self.reports_for_visits_here:
+            out.append(f"{_pdfs(self.reports_for_visits_here)} would be added to visits already here.")
+        if self.reports_in_conflicts:
+            out.append(
+                f"{_pdfs(self.reports_in_conflicts)} would come with visits in conflict, "
+                "if you take the bundle's copy."
+            )
+        if self.report_files and not (
+            self.reports_with_new_visits or self.reports_for_visits_here or self.reports_in_conflicts
+        ):
+            out.append("No report PDFs would be added: this clinic keeps them already.")
+        return out
+
+
+def _pdfs(count: int) -> str:
+    return f"{count} report PDF{'' if count == 1 else 's'}"

@@ -26,7 +26,8 @@ from clinic_app.exchange.errors import BundleError, ExchangeCancelled
 from clinic_app.exchange.plan import ImportPlan, Resolution
 from clinic_app.readiness.protocol import default_protocol
 from clinic_app.services.changes import Changes
-from clinic_app.services.exchange_import import Analysis, analyse, write_import
+from clinic_app.services.exchange_import import Analysis, analyse
+from clinic_app.services.exchange_write import write_import
 from clinic_app.services.files import live_database_files
 from clinic_app.services.session import SignedIn
 from clinic_app.storage import exchange as store
@@ -60,6 +61,8 @@ class ImportOutcome:
     changes: Changes
     amended: tuple[str, ...]
     """This clinic's visits now amended by the bundle's copy."""
+    report_files: int = 0
+    """Report records that now keep their PDF (on added visits, amendments and visits already here)."""
 
 
 class Ticker:
@@ -276,7 +279,8 @@ def import_bundle(
         ticker = Ticker(2 * _record_count(reader), progress, cancelled)
         with db.sessions.begin() as session:
             store.prepare_bulk_write(session)
-            analysis: Analysis = analyse(session, reader, ticker.tick)
+            # The report files are read (and checked) once, by the writing pass in this transaction.
+            analysis: Analysis = analyse(session, reader, ticker.tick, read_files=False)
             missing = analysis.plan.unresolved(chosen)
             if missing:
                 raise BundleError(
@@ -285,15 +289,15 @@ def import_bundle(
                     "Nothing was imported.",
                     problem="conflict",
                 )
-            amended = write_import(session, reader, analysis, chosen, user.clinician_id, ticker.tick)
+            written = write_import(session, reader, analysis, chosen, user.clinician_id, ticker.tick)
     plan = analysis.plan
     changes = Changes(
         f"Imported {path.name}",
         patient_ids=frozenset(analysis.touched_patients),
-        visit_ids=frozenset(plan.visits_added) | frozenset(amended),
+        visit_ids=frozenset(plan.visits_added) | frozenset(written.amended) | frozenset(analysis.filled_here),
         clinician_ids=frozenset(plan.clinicians_added),
     )
-    return ImportOutcome(plan, changes, tuple(amended))
+    return ImportOutcome(plan, changes, tuple(written.amended), written.report_files)
 
 
 def _record_count(reader: BundleReader) -> int:

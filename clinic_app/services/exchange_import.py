@@ -4,8 +4,9 @@ Both passes stream the bundle entry by entry (references point backwards: clinic
 births, visits, then the audit trail), so memory holds ids and counts, never the visits themselves.
 :func:`analyse` checks every record (:mod:`clinic_app.exchange.records`), every reference and, by
 reading each entry to its end, every checksum (report PDFs:
-:mod:`~clinic_app.services.exchange_reports`); :func:`write_import` then runs inside the caller's
-transaction and trusts the records only because their checksums still match.
+:mod:`~clinic_app.services.exchange_reports`); :func:`~clinic_app.services.exchange_write.write_import`
+then runs inside the caller's transaction and trusts the records only because their checksums still
+match.
 """
 
 from __future__ import annotations
@@ -16,12 +17,10 @@ from typing import Any
 
 from clinic_app.exchange.archive import BundleReader
 from clinic_app.exchange.errors import BundleError
-from clinic_app.exchange.plan import ImportPlan, PatientMatch, Resolution, VisitConflict
+from clinic_app.exchange.plan import ImportPlan, PatientMatch, VisitConflict
 from clinic_app.exchange.records import CHECKS
-from clinic_app.services.clinic import new_id
 from clinic_app.services.exchange_compare import visit_conflict
-from clinic_app.services.exchange_reports import check_report_files, write_report_files
-from clinic_app.storage import audit
+from clinic_app.services.exchange_reports import carried, check_report_files
 from clinic_app.storage import exchange as store
 from clinic_app.storage.database import Session
 
@@ -45,6 +44,8 @@ class Analysis:
     """Bundle delivery key → (date, mode), how a birth is recognised in either clinic."""
     report_files: dict[str, set[str]] = field(default_factory=dict)
     """SHA-256 → the bundle visits whose report records name that file."""
+    filled_here: set[str] = field(default_factory=set)
+    """Visits already here (and the same) whose report records would get their PDF."""
 
 
 def _records(reader: BundleReader, name: str, tick: Tick) -> Any:
@@ -59,8 +60,15 @@ def _refuse(name: str, line: int, text: str) -> BundleError:
     return BundleError(f"{name} line {line}: {text}. Nothing was imported.", problem="reference")
 
 
-def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
+def analyse(session: Session, reader: BundleReader, tick: Tick, *, read_files: bool = True) -> Analysis:
     """Check the whole bundle against the clinic and return the plan (writes nothing).
+
+    Args:
+        session: the clinic as it is (the import's own transaction, or a read for the dry run).
+        reader: the opened bundle.
+        tick: counts records done.
+        read_files: read and check the report PDFs' bytes (the dry run). The import passes False:
+            its writing pass, in the same transaction, reads and checks each file once instead.
 
     Raises:
         BundleError: a malformed record, a broken reference, a duplicate id or a checksum mismatch.
@@ -140,6 +148,9 @@ def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
     conflicts: list[VisitConflict] = []
     added: list[str] = []
     unchanged = 0
+    files = carried(reader)
+    kept = {"add": 0, "same": 0, "conflict": 0}
+    """Report records that would keep a PDF of the bundle, by what happens to their visit."""
     batch: list[tuple[int, dict[str, Any]]] = []
     seen_visits: set[str] = set()
 
@@ -169,6 +180,13 @@ def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
                 a.visit_action[record["id"]] = "conflict"
                 conflicts.append(visit_conflict(mine, mapped))
                 a.touched_patients.add(mine["patient_id"])
+            if a.visit_action[record["id"]] != "same":
+                kept[a.visit_action[record["id"]]] += sum(r["sha256"] in files for r in record["reports"])
+        same = [record["id"] for _, record in batch if a.visit_action[record["id"]] == "same"]
+        for visit, sha in store.missing_report_files(session, same) if files and same else ():
+            if sha in files and visit in a.report_files.get(sha, ()):
+                kept["same"] += 1
+                a.filled_here.add(visit)
         batch.clear()
 
     for line, record in _records(reader, "visits.jsonl", tick):
@@ -198,7 +216,7 @@ def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
         if len(batch) >= store.CHUNK:
             settle()
     settle()
-    files = check_report_files(reader, a.report_files)
+    carried_count = check_report_files(reader, a.report_files, read=read_files)
 
     events = 0
     for line, record in _records(reader, "audit.jsonl", tick):
@@ -207,7 +225,7 @@ def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
             raise _refuse(
                 "audit.jsonl", line, f"the event is about {entity} {entity_id}, which is not in the bundle"
             )
-        if _copied(entity, entity_id, a, {}) is not None:
+        if copied_under(entity, entity_id, a, {}) is not None:
             events += 1
 
     manifest = reader.manifest
@@ -228,7 +246,10 @@ def analyse(session: Session, reader: BundleReader, tick: Tick) -> Analysis:
         visits_unchanged=unchanged,
         conflicts=tuple(conflicts),
         audit_events=events,
-        report_files=files,
+        report_files=carried_count,
+        reports_with_new_visits=kept["add"],
+        reports_for_visits_here=kept["same"],
+        reports_in_conflicts=kept["conflict"],
     )
     return a
 
@@ -256,7 +277,7 @@ def _refers(
     return 1 <= int(number) <= counts[0 if entity == "decision" else 1]
 
 
-def _copied(entity: str, entity_id: str, a: Analysis, renamed: Mapping[str, str]) -> str | None:
+def copied_under(entity: str, entity_id: str, a: Analysis, renamed: Mapping[str, str]) -> str | None:
     """Return the local entity id an event is copied under, or None when this clinic keeps its own history."""
     if entity == "clinician":
         return entity_id if entity_id in a.new_clinicians else None
@@ -269,123 +290,3 @@ def _copied(entity: str, entity_id: str, a: Analysis, renamed: Mapping[str, str]
     if action == "add" or owner in renamed:
         return renamed.get(owner, entity_id) if entity == "visit" else entity_id
     return None
-
-
-def write_import(
-    session: Session,
-    reader: BundleReader,
-    a: Analysis,
-    resolutions: Mapping[str, Resolution],
-    actor_id: str,
-    tick: Tick,
-) -> list[str]:
-    """Write what the analysis planned, in the caller's transaction; return the visits now amended.
-
-    Raises:
-        BundleError: an entry no longer matches its checksum (the caller's transaction rolls back).
-    """
-    for _, record in reader.records("clinicians.jsonl", checked=True):
-        tick(1)
-        if record["id"] in a.new_clinicians:
-            store.insert_clinician(session, record)
-    patients: list[dict[str, Any]] = []
-    for _, record in reader.records("patients.jsonl", checked=True):
-        tick(1)
-        if record["id"] in a.new_patients:
-            patients.append(record)
-        if len(patients) >= store.CHUNK:
-            store.insert_patients(session, patients)
-            patients.clear()
-    store.insert_patients(session, patients)
-    keys: dict[str, str] = {}
-    birth_ids: dict[str, int | None] = {}
-    births: list[tuple[dict[str, Any], str]] = []
-
-    def insert_births() -> None:
-        for (record, _), new in zip(births, store.insert_deliveries(session, births), strict=True):
-            keys[f"delivery:{record['key']}"] = str(new)
-            birth_ids[record["key"]] = new
-        births.clear()
-
-    for _, record in reader.records("deliveries.jsonl", checked=True):
-        tick(1)
-        owner = a.patient_map[record["patient_id"]]
-        if record["key"] in a.new_deliveries:
-            births.append((record, owner))
-            if len(births) >= store.CHUNK:
-                insert_births()
-        else:
-            birth_ids[record["key"]] = store.delivery_id(session, owner, a.births[record["key"]])
-    insert_births()
-    renamed: dict[str, str] = {}
-    amended: list[str] = []
-    batch: list[dict[str, Any]] = []
-    for _, record in reader.records("visits.jsonl", checked=True):
-        tick(1)
-        action = a.visit_action[record["id"]]
-        local = {
-            **record,
-            "patient_id": a.patient_map[record["patient_id"]],
-            "delivery_id": birth_ids.get(record["delivery"]) if record["delivery"] else None,
-        }
-        if record["amends"] in renamed:
-            local["amends"] = renamed[record["amends"]]
-        if action == "add":
-            batch.append(local)
-        elif action == "conflict" and resolutions[record["id"]] is Resolution.THEIRS:
-            store.insert_visits(session, batch, keys)
-            batch.clear()
-            fresh = new_id("V")
-            renamed[record["id"]] = fresh
-            store.insert_visits(
-                session, [{**local, "id": fresh, "amends": record["id"], "bundle_id": record["id"]}], keys
-            )
-            store.mark_amended(
-                session,
-                record["id"],
-                fresh,
-                actor_id=actor_id,
-                reason=f"took the copy in bundle {reader.checksum}",
-            )
-            amended.append(record["id"])
-        if len(batch) >= store.CHUNK:
-            store.insert_visits(session, batch, keys)
-            batch.clear()
-    store.insert_visits(session, batch, keys)
-    holders = {v: renamed.get(v, v) for v, act in a.visit_action.items() if act != "conflict" or v in renamed}
-    write_report_files(session, reader, a.report_files, holders)
-    events: list[dict[str, Any]] = []
-    for _, record in reader.records("audit.jsonl", checked=True):
-        tick(1)
-        target = _copied(record["entity"], record["entity_id"], a, renamed)
-        if target is None:
-            continue
-        if record["entity"] in ("delivery", "decision", "report"):
-            target = keys[f"{record['entity']}:{target}"]
-        events.append({**record, "entity_id": target})
-        if len(events) >= 1000:
-            store.insert_audit(session, events)
-            events.clear()
-    store.insert_audit(session, events)
-    plan = a.plan
-    audit.record_now(
-        session,
-        actor_id=actor_id,
-        action="import",
-        entity="bundle",
-        entity_id=reader.checksum,
-        after={
-            "file": plan.file_name,
-            "sha256": reader.checksum,
-            "schema_version": plan.schema_version,
-            "created_at": plan.created_at,
-            "clinicians_added": len(plan.clinicians_added),
-            "patients_added": len(plan.patients_added),
-            "deliveries_added": plan.deliveries_added,
-            "visits_added": len(plan.visits_added),
-            "visits_unchanged": plan.visits_unchanged,
-            "conflicts": {c.visit_id: str(resolutions[c.visit_id]) for c in plan.conflicts},
-            "amendments": renamed,
-        },
-    )
-    return amended

@@ -8,7 +8,7 @@ four modules, each with one job, gathered here so the services see one storage f
 * :mod:`~clinic_app.storage.exchange_lookup` — what an import asks of the clinic (which records
   exist, who a bundle patient is here);
 * :mod:`~clinic_app.storage.exchange_write` — the import's bulk writes;
-* :mod:`~clinic_app.storage.exchange_files` — the kept report PDFs, read and written one at a time.
+* :mod:`~clinic_app.storage.exchange_files` — the kept report PDFs, read one at a time, written in batches.
 """
 
 from __future__ import annotations
@@ -25,7 +25,12 @@ from clinic_app.storage.exchange_export import (
     patient_records,
     visit_records,
 )
-from clinic_app.storage.exchange_files import attach_report_file, report_file, report_file_ids
+from clinic_app.storage.exchange_files import (
+    attach_report_files,
+    missing_report_files,
+    report_file,
+    report_file_ids,
+)
 from clinic_app.storage.exchange_lookup import (
     count_rows,
     delivery_by_key,
@@ -53,7 +58,7 @@ __all__ = [
     "CHUNK",
     "IMPORTED_PASSWORD",
     "ExportScope",
-    "attach_report_file",
+    "attach_report_files",
     "audit_records",
     "clinician_records",
     "count_rows",
@@ -73,6 +78,7 @@ __all__ = [
     "mark_amended",
     "match_patient",
     "match_patients",
+    "missing_report_files",
     "patient_record",
     "patient_records",
     "prepare_bulk_write",

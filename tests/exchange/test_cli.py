@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from clinic_app.cli.main import main
 from clinic_app.services import records
@@ -97,3 +98,25 @@ def test_export_counts_the_kept_report_files(
     )
     assert main(["export", "--out", str(tmp_path / "c.rrbundle"), "--database", _url(demo)]) == 0
     assert "and 1 kept report PDF to" in capsys.readouterr().out
+
+
+def test_dry_run_and_import_count_the_pdfs_for_visits_here(
+    demo: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Records lacking their PDF: the dry run says how many it would add, the import how many it kept."""
+    from tests.exchange.test_report_files import add_reports
+
+    add_reports(demo)
+    out = tmp_path / "c.rrbundle"
+    url = _url(demo)
+    assert main(["export", "--out", str(out), "--database", url]) == 0
+    with demo.sessions.begin() as session:
+        session.execute(text("UPDATE report_records SET content = NULL"))
+    capsys.readouterr()
+    assert main(["import", str(out), "--dry-run", "--database", url]) == 0
+    dry = capsys.readouterr().out
+    assert "3 report PDFs would be added to visits already here." in dry and "Nothing to import" not in dry
+    monkeypatch.setattr("sys.stdin", io.StringIO(DEMO_PASSWORD + "\n"))
+    clinician = demo_user(demo).clinician_id
+    assert main(["import", str(out), "--clinician", clinician, "--database", url]) == 0
+    assert "0 visits, 0 amendments, 3 report PDFs kept;" in capsys.readouterr().out

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select, text
 
 from clinic_app.exchange.archive import MANIFEST, BundleWriter, open_bundle
+from clinic_app.exchange.errors import BundleError
 from clinic_app.services import exchange
 from clinic_app.services.exchange_formats import export_fhir
 from clinic_app.storage import records
@@ -119,8 +120,10 @@ def test_import_keeps_the_files_and_round_trips(
 ) -> None:
     """The dry run counts the files; the import keeps them on every record naming them; re-export is equal."""
     db, ids = reported
-    assert exchange.plan_import(empty, bundle).report_files == 2
-    exchange.import_bundle(empty, bundle, demo_user(db))
+    plan = exchange.plan_import(empty, bundle)
+    assert plan.report_files == 2 and plan.reports_with_new_visits == 3
+    assert "3 report PDFs would be kept with the visits to add." in plan.lines()
+    assert exchange.import_bundle(empty, bundle, demo_user(db)).report_files == 3
     with empty.reads.begin() as session:
         assert records.find_report_content(session, ids[0], _sha(FIRST)) == FIRST
         assert records.find_report_content(session, ids[1], _sha(FIRST)) == FIRST
@@ -142,9 +145,31 @@ def test_a_record_here_without_its_file_gets_it_from_the_bundle(
         session.execute(text("UPDATE report_records SET content = NULL"))
     plan = exchange.plan_import(empty, bundle)
     assert not plan.conflicts and not plan.visits_added
-    exchange.import_bundle(empty, bundle, user)
+    assert plan.reports_for_visits_here == 3 and plan.changes_anything
+    assert "3 report PDFs would be added to visits already here." in plan.lines()
+    assert not any(line.startswith("Nothing to import") for line in plan.lines())
+    outcome = exchange.import_bundle(empty, bundle, user)
+    assert outcome.report_files == 3 and set(ids[:2]) <= outcome.changes.visit_ids
     with empty.reads.begin() as session:
         assert records.find_report_content(session, ids[1], _sha(SECOND)) == SECOND
+    again = exchange.plan_import(empty, bundle)
+    assert again.reports_for_visits_here == 0 and not again.changes_anything
+    assert "No report PDFs would be added: this clinic keeps them already." in again.lines()
+    assert exchange.import_bundle(empty, bundle, user).report_files == 0
+
+
+def test_a_tampered_file_is_refused_even_with_nothing_to_keep(
+    reported: tuple[Database, list[str]], empty: Database, bundle: Path, tmp_path: Path
+) -> None:
+    """A file changed under its manifest is refused by the import even when every record keeps it already."""
+    exchange.import_bundle(empty, bundle, demo_user(reported[0]))
+    manifest, entries = read_parts(bundle)
+    entries[_name(FIRST)] = FIRST[:-2] + b"X\n"
+    path = write_parts(tmp_path / "tampered.rrbundle", manifest, entries, honest=False)
+    with pytest.raises(BundleError) as dry:
+        exchange.plan_import(empty, path)
+    assert dry.value.problem == "checksum"
+    assert refused(empty, reported[0], path).problem == "checksum"
 
 
 def test_a_file_changed_behind_an_honest_manifest_is_refused(
@@ -157,6 +182,8 @@ def test_a_file_changed_behind_an_honest_manifest_is_refused(
     error = refused(empty, reported[0], path)
     assert error.problem == "checksum" and "does not hash to its name" in str(error)
     assert "Nothing was imported" in str(error)
+    with pytest.raises(BundleError, match="does not hash to its name"):
+        exchange.plan_import(empty, path)
 
 
 def test_a_file_changed_after_writing_fails_the_manifest(
@@ -194,6 +221,8 @@ def test_a_named_file_that_is_not_a_pdf_is_refused(
     entries[_name(script)] = script
     path = write_parts(tmp_path / "script.rrbundle", manifest, entries)
     assert refused(empty, reported[0], path).problem == "record"
+    with pytest.raises(BundleError, match="is not a PDF"):
+        exchange.plan_import(empty, path)
 
 
 def _resources(path: Path, kind: str) -> list[dict[str, Any]]:

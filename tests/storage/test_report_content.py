@@ -148,18 +148,31 @@ def test_export_finds_each_kept_file_once(db: Database) -> None:
 
 
 def test_an_import_keeps_the_file_only_where_none_is_kept(db: Database) -> None:
-    """Attaching a file fills the records of the named visits that lack it, and checks the bytes."""
+    """Attaching a file fills every record of the named visit that lacks it, and no other visit's."""
     with db.sessions.begin() as session:
+        _add(session, "V-1", content=None)
         _add(session, "V-1", content=None)
         _add(session, "V-2", content=None)
     with db.sessions.begin() as session:
-        assert store.attach_report_file(session, SHA, ["V-1"], PDF) == 1
-        assert store.attach_report_file(session, SHA, ["V-1"], PDF) == 0
-        with pytest.raises(StorageError, match="do not hash"):
-            store.attach_report_file(session, SHA, ["V-2"], PDF + b"x")
+        missing = store.missing_report_files(session, ["V-1", "V-2"])
+        assert missing == [("V-1", SHA), ("V-1", SHA), ("V-2", SHA)]
+        assert store.attach_report_files(session, [(SHA, "V-1", PDF)]) == 2
+        assert store.attach_report_files(session, [(SHA, "V-1", PDF)]) == 0
+        assert store.attach_report_files(session, []) == 0
+        assert store.missing_report_files(session, ["V-1"]) == []
     with db.reads.begin() as session:
         assert records.find_report_content(session, "V-1", SHA) == PDF
         assert records.find_report_content(session, "V-2", SHA) is None
+
+
+def test_a_wrong_file_kept_by_an_import_is_caught_when_read(db: Database) -> None:
+    """The import's write trusts its caller's hash check; a wrong file is still refused on every read."""
+    with db.sessions.begin() as session:
+        _add(session, "V-1", content=None)
+    with db.sessions.begin() as session:
+        assert store.attach_report_files(session, [(SHA, "V-1", PDF + b"x")]) == 1
+    with db.reads.begin() as session, pytest.raises(StorageError):
+        records.find_report_content(session, "V-1", SHA)
 
 
 def _insert(conn: Connection, table: str, **values: object) -> None:

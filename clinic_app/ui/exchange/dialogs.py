@@ -171,11 +171,11 @@ class ImportPreviewDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import: dry run")
         self.plan = plan
-        text = QPlainTextEdit(self)
-        text.setReadOnly(True)
-        text.setPlainText("\n".join(plan.lines()))
+        self.text = QPlainTextEdit(self)
+        self.text.setReadOnly(True)
+        self.text.setPlainText("\n".join(plan.lines()))
         layout = QVBoxLayout(self)
-        layout.addWidget(text)
+        layout.addWidget(self.text)
         self.choices: dict[str, QComboBox] = {}
         form = QFormLayout()
         for conflict in plan.conflicts:
@@ -249,7 +249,8 @@ def import_into_window(window: QWidget | None, ctx: AppContext) -> DryRunDialog 
                 window,
                 "Import",
                 f"Imported {path.name}: {len(outcome.plan.visits_added)} visits added, "
-                f"{len(outcome.amended)} amendments.",
+                f"{len(outcome.amended)} amendments, {outcome.report_files} report PDF"
+                f"{'' if outcome.report_files == 1 else 's'} kept.",
             )
 
         ctx.tasks.run_op(run_import, success=imported, failure=failed, label="Importing…")

@@ -6,6 +6,7 @@ proposal on the right; menus and shortcuts cover everything a session needs.
 The window holds no clinical logic. It wires the parts together: the patient list opens a patient
 page, the page opens a visit in the editor, the editor's evaluation feeds the proposal panel, and the
 panel's buttons run the decision dialogs. Every database call goes through ``ctx.tasks``.
+The menus are :mod:`clinic_app.ui.menus`; the patient list is :mod:`clinic_app.ui.patientlist`.
 """
 
 from __future__ import annotations
@@ -13,18 +14,12 @@ from __future__ import annotations
 import functools
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDockWidget,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMainWindow,
-    QPushButton,
     QStackedWidget,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -34,9 +29,9 @@ from clinic_app.services.session import SignedIn
 from clinic_app.ui import ask
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.idle import IdleWatcher
-from clinic_app.ui.keyboard import SHORTCUTS, KeyboardDialog
+from clinic_app.ui.menus import WindowMenus
+from clinic_app.ui.patientlist import PatientList
 from clinic_app.ui.patients.dialog import PatientDialog
-from clinic_app.ui.patients.model import PatientListModel, PatientSearch
 from clinic_app.ui.patients.page import PatientPage
 from clinic_app.ui.signin import LockScreen
 from clinic_app.ui.tools import ToolActions
@@ -47,7 +42,7 @@ from clinic_app.ui.visit.proposal import ProposalPanel
 WELCOME, PATIENT, VISIT, LOCKED = range(4)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowMenus, PatientList, QMainWindow):
     """The RunReady Clinic window for one signed-in clinician."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -58,44 +53,7 @@ class MainWindow(QMainWindow):
         self._before_lock = WELCOME
         self._quitting = False
 
-        # Patients dock
-        self.search_box = QLineEdit(self)
-        self.search_box.setPlaceholderText("Search: name, date of birth, record no. or id")
-        self.search_box.setAccessibleName("Search patients")
-        self.search_box.setClearButtonEnabled(True)
-        self.archived_box = QCheckBox("Include archived", self)
-        self.patient_model = PatientListModel(self)
-        self.patient_view = QTableView(self)
-        self.patient_view.setModel(self.patient_model)
-        self.patient_view.setAccessibleName("Patients")
-        self.patient_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.patient_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.patient_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.patient_view.verticalHeader().hide()
-        # Fixed starting widths, not ResizeToContents: sizing to contents asked the model for every
-        # cell of 200 rows on each search (75–145 ms on the GUI thread, bench_window.py).
-        header = self.patient_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        digit = self.patient_view.fontMetrics().horizontalAdvance("0")
-        for column, chars in enumerate((22, 12, 10)):
-            self.patient_view.setColumnWidth(column, digit * chars)
-        self.result_label = QLabel(self)
-        self.new_patient_button = QPushButton("New patient…", self)
-        self.search = PatientSearch(ctx, self.patient_model, self)
-        dock_body = QWidget(self)
-        dock_body.setMinimumWidth(320)
-        dock_layout = QVBoxLayout(dock_body)
-        dock_layout.addWidget(self.search_box)
-        dock_layout.addWidget(self.archived_box)
-        dock_layout.addWidget(self.patient_view, 1)
-        dock_layout.addWidget(self.result_label)
-        dock_layout.addWidget(self.new_patient_button)
-        self.patients_dock = QDockWidget("Patients", self)
-        self.patients_dock.setObjectName("patientsDock")
-        self.patients_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
-        self.patients_dock.setWidget(dock_body)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.patients_dock)
+        self._build_patients_dock()
 
         # Centre
         self.stack = QStackedWidget(self)
@@ -144,60 +102,6 @@ class MainWindow(QMainWindow):
 
     # --- construction ------------------------------------------------------------------------------
 
-    def add_action(self, menu: object, name: str, slot: object) -> QAction:
-        """Add the named action (text and shortcut from ``keyboard.SHORTCUTS``) to a menu."""
-        text, keys = SHORTCUTS[name]
-        action = QAction(text, self)
-        if keys:
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)  # type: ignore[attr-defined]
-        self.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.new_patient_action = self.add_action(file_menu, "new_patient", self.new_patient)
-        self.search_action = self.add_action(file_menu, "search", self.focus_search)
-        file_menu.addSeparator()
-        self.tools.build_file(file_menu)
-        file_menu.addSeparator()
-        self.lock_action = self.add_action(file_menu, "lock", self.lock)
-        self.quit_action = self.add_action(file_menu, "quit", self.close)
-        visit_menu = bar.addMenu("&Visit")
-        self.new_visit_action = self.add_action(visit_menu, "new_visit", self.patient_page.new_visit)
-        self.save_action = self.add_action(visit_menu, "save", self.save)
-        visit_menu.addSeparator()
-        self.next_action = self.add_action(visit_menu, "next_battery", self.editor.next_battery)
-        self.previous_action = self.add_action(visit_menu, "previous_battery", self.editor.previous_battery)
-        self.copy_action = self.add_action(visit_menu, "copy_last", self.editor.copy_from_last_visit)
-        self.back_action = self.add_action(visit_menu, "back", self.show_patient_page)
-        visit_menu.addSeparator()
-        self.confirm_action = self.add_action(visit_menu, "confirm", self.actions_.confirm)
-        self.override_action = self.add_action(visit_menu, "override", self.actions_.override)
-        self.sign_action = self.add_action(visit_menu, "sign", self.actions_.sign)
-        self.amend_action = self.add_action(visit_menu, "amend", self.actions_.amend)
-        visit_menu.addSeparator()
-        self.tools.build_visit(visit_menu)
-        self.tools.build_reports(bar.addMenu("&Reports"))
-        help_menu = bar.addMenu("&Help")
-        self.keyboard_action = self.add_action(help_menu, "keyboard", self.show_keyboard)
-        self.about_action = self.add_action(help_menu, "about", self.show_about)
-        self._visit_actions = (
-            self.save_action,
-            self.next_action,
-            self.previous_action,
-            self.copy_action,
-            self.back_action,
-            self.confirm_action,
-            self.override_action,
-            self.sign_action,
-            self.amend_action,
-            *self.tools.visit_actions,
-        )
-
     def _connect(self) -> None:
         self.search_box.textChanged.connect(self._search_changed)
         self.archived_box.toggled.connect(self._archived_toggled)
@@ -217,26 +121,6 @@ class MainWindow(QMainWindow):
 
     # --- patients ------------------------------------------------------------------------------------
 
-    @Slot()
-    def _initial_search(self) -> None:
-        """List the patients at once when the window opens (no typing pause to wait for)."""
-        self.search.text = self.search_box.text()
-        self.search.include_archived = self.archived_box.isChecked()
-        self.search.refresh()
-
-    @Slot(str)
-    def _search_changed(self, text: str) -> None:
-        self.search.search(text, include_archived=self.archived_box.isChecked())
-
-    @Slot(bool)
-    def _archived_toggled(self, checked: bool) -> None:
-        self.search.search(self.search_box.text(), include_archived=checked)
-
-    @Slot(int)
-    def _results_arrived(self, count: int) -> None:
-        more = " (the first ones — type more to narrow)" if count >= self.search.limit else ""
-        self.result_label.setText(f"{count} patient{'s' if count != 1 else ''}{more}")
-
     def focus_search(self) -> None:
         """Put the cursor in the search box (Ctrl+F); from a visit, back to the patient page first."""
         if self.stack.currentIndex() == VISIT:
@@ -244,16 +128,6 @@ class MainWindow(QMainWindow):
         self.patients_dock.show()
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
-
-    @Slot(object, object)
-    def _patient_selected(self, current: object, _previous: object) -> None:
-        """Keyboard browsing of the list does not open anyone; Enter or a double-click does."""
-
-    @Slot(object)
-    def _patient_activated(self, index: object) -> None:
-        patient = self.patient_model.patient_at(index.row())  # type: ignore[attr-defined]
-        if patient is not None:
-            self.open_patient(str(patient.id))
 
     def open_patient(self, patient_id: str) -> None:
         """Show a patient's page (after the unsaved-changes guard)."""
@@ -439,20 +313,6 @@ class MainWindow(QMainWindow):
     def _close_after_save(self) -> None:
         # Not from inside closeEvent (Qt ignores a close while one is being handled): next loop turn.
         QTimer.singleShot(0, self.close)
-
-    def show_keyboard(self) -> None:
-        """List every shortcut (Help → Keyboard)."""
-        KeyboardDialog(self).exec()
-
-    def show_about(self) -> None:
-        """Say what the app is and where its data lives."""
-        ask.show_info(
-            self,
-            "About RunReady Clinic",
-            "RunReady Clinic proposes a return-to-run decision after childbirth from the examination you"
-            " record; you confirm or override it. It never clears anyone on its own.\n\n"
-            f"Database: {self.ctx.database_label}",
-        )
 
     # --- closing ---------------------------------------------------------------------------------------
 

@@ -3,10 +3,13 @@
 A change smaller than the protocol's limit for that measure is "no real change" (CLINICAL.md §4.2:
 IRD MDC about 1 cm; §8.2 and H2: hop LSI MDC 7–13 %, 8 % used). IRD is only compared within one
 unit; a change of unit is "not comparable" because fingers are never converted to centimetres.
+The rows' labels and notes are the protocol's ``[wording.compare]``; the verdicts are codes the
+reports and the window read.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from clinic_app.domain.derived import iciq_total
@@ -15,8 +18,8 @@ from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.readiness.decision import MeasureChange
 from clinic_app.readiness.protocol import Protocol
 from clinic_app.readiness.rules_function import hop_lsis
+from clinic_app.readiness.wording import SITES, Wording
 
-_IRD_SITES = ("above", "umbilicus", "below")
 _STRENGTH = ("calf_raise", "bridge", "sit_to_stand", "hip_abduction")
 IMPROVED, WORSE, NO_REAL_CHANGE, NOT_COMPARABLE = "improved", "worse", "no real change", "not comparable"
 
@@ -44,55 +47,59 @@ def compare_results(previous: Results, current: Results, protocol: Protocol,
         record: when given, the weeks since birth at both visits are compared too.
     """
     limits = protocol.compare
+    row = functools.partial(protocol.wording.text, "compare")
     out: list[MeasureChange] = []
     if record is not None and record.previous:
         before = (record.previous[-1].visit_date - record.delivery.delivery_date).days / 7
         now = (record.visit.visit_date - record.delivery.delivery_date).days / 7
         gap = now - before
-        out.append(MeasureChange("weeks_postpartum", "Weeks since birth", f"{before:.1f} weeks",
-                                 f"{now:.1f} weeks", f"{gap:+.1f} weeks",
-                                 IMPROVED if gap > 0 else NO_REAL_CHANGE, "more time for healing"))
-    out.extend(_ird(previous, current, limits))
+        weeks = (f"{before:.1f}", f"{now:.1f}", f"{gap:+.1f}")
+        was, is_now, change = (row("weeks_value", weeks=w) for w in weeks)
+        out.append(MeasureChange("weeks_postpartum", row("weeks"), was, is_now, change,
+                                 IMPROVED if gap > 0 else NO_REAL_CHANGE, row("weeks_note")))
+    out.extend(_ird(previous, current, limits, protocol.wording))
     lsi_before, lsi_now = hop_lsis(previous), hop_lsis(current)
     for test in (t for t in lsi_now if t in lsi_before):
         label = _capital(protocol.label("hop." + test))
-        out.append(_change(f"hop.{test}.lsi", f"{label} LSI", lsi_before[test][0], lsi_now[test][0],
-                           limits["hop_lsi_pct"], True, "%", "H2: under 8 % is within test error"))
+        out.append(_change(f"hop.{test}.lsi", row("hop_lsi", test=label), lsi_before[test][0],
+                           lsi_now[test][0], limits["hop_lsi_pct"], True, "%", row("hop_note")))
     for test in _STRENGTH:
         for side in ("left", "right"):
             path = f"strength.{test}.{side}"
             label = f"{_capital(protocol.label('strength.' + test))} ({side})"
             out.extend(_pair(path, label, previous, current, limits["strength_reps"], True, "reps"))
-    out.extend(_pair("pelvic_floor.mos", "Modified Oxford grade", previous, current, limits["mos_grades"],
-                     True, "", "MOS agreement between testers is mostly within one grade"))
+    out.extend(_pair("pelvic_floor.mos", row("mos"), previous, current, limits["mos_grades"],
+                     True, "", row("mos_note")))
     iciq_before, iciq_now = _iciq(previous), _iciq(current)
     if iciq_before is not None and iciq_now is not None:
-        out.append(_change("questionnaires.iciq_total", "ICIQ-UI SF total", iciq_before, iciq_now,
+        out.append(_change("questionnaires.iciq_total", row("iciq"), iciq_before, iciq_now,
                            limits["iciq_points"], False, ""))
-    out.extend(_pair("questionnaires.pfdi_total", "PFDI-20 total", previous, current, limits["pfdi_points"],
-                     False, ""))
+    out.extend(_pair("questionnaires.pfdi_total", row("pfdi"), previous, current,
+                     limits["pfdi_points"], False, ""))
     return tuple(out)
 
 
-def _ird(previous: Results, current: Results, limits: Mapping[str, float]) -> list[MeasureChange]:
+def _ird(previous: Results, current: Results, limits: Mapping[str, float],
+         words: Wording) -> list[MeasureChange]:
     """IRD per site and condition, in the unit measured; a unit change is not comparable."""
+    row = functools.partial(words.text, "compare")
     unit_before, unit_now = previous.text("diastasis.unit"), current.text("diastasis.unit")
     out: list[MeasureChange] = []
-    for site in _IRD_SITES:
+    for site in SITES:
         for condition in ("rest", "curl"):
             path = f"diastasis.ird_{site}_{condition}"
             before, now = previous.number(path), current.number(path)
             if before is None or now is None or unit_before is None or unit_now is None:
                 continue
-            label = f"Inter-recti distance {site} ({'head-lift' if condition == 'curl' else 'rest'})"
+            label = row("ird", site=site, condition=row(condition))
             shown_unit = unit_now.replace("_", "-")
             if unit_before != unit_now:
                 out.append(MeasureChange(path, label, f"{before:g} {unit_before.replace('_', '-')}",
                                          f"{now:g} {shown_unit}", "", NOT_COMPARABLE,
-                                         "measured in different units; values are never converted"))
+                                         row("ird_units_note")))
                 continue
             out.append(_change(path, label, before, now, limits[f"ird_{unit_now}"], False, shown_unit,
-                               "a change under the measurement error is not a real change"))
+                               row("ird_note")))
     return out
 
 

@@ -56,7 +56,8 @@ def assess(record: VisitRecord, protocol: Protocol | None = None) -> Decision:
         raise ValueError("the visit is dated before the delivery")
     previous = View(record.previous[-1].results) if record.previous else None
     ctx = Context(record, View(record.visit.results), protocol, days, days / 7, previous)
-    ctx.add_derived("weeks_postpartum", "Weeks since birth", weeks_text(days))
+    ctx.add_derived("weeks_postpartum", protocol.wording.text("derived", "weeks_postpartum"),
+                    weeks_text(days))
 
     holds: list[Finding] = []
     cautions: list[Finding] = []
@@ -127,8 +128,9 @@ def _gap(ctx: Context, rule: RuleSpec, result: RuleResult) -> NotAssessed | None
     if not missing and not unusable:
         return None
     paths = tuple(dict.fromkeys([*(p for m in missing for p in m.paths), *unusable]))
+    words = ctx.protocol.wording
     needs = (*(m.text for m in missing),
-             *(f"{ctx.protocol.label(p)} (recorded, but it cannot be judged)" for p in unusable))
+             *(words.text("phrases", "cannot_judge", label=ctx.protocol.label(p)) for p in unusable))
     return NotAssessed(rule.id, rule.title, paths, rule.gate, rule.overridable, needs)
 
 

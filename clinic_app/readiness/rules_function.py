@@ -2,6 +2,7 @@
 
 A task with a symptom is a NOT_READY hold; a task not completed, short of its dose or with poor
 control is a function deficit (CLINICAL.md §12). Strength is judged on each side (§2.7, [DESIGN]).
+Labels and summaries beyond the check texts are the protocol's ``[wording]``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from clinic_app.readiness.context import Context, Evaluator, RuleResult
 from clinic_app.readiness.protocol import RuleSpec
 
 _SIDED_TASKS = frozenset({2, 3, 6, 7})
-_SYMPTOM_WORDS = {"leakage": "leakage", "heaviness": "heaviness", "pain": "pain", "doming": "doming"}
 _HOPS = ("single_hop", "triple_hop", "crossover_hop", "timed_hop_6m")
 _TUCK = ("knee_valgus", "thighs_not_parallel", "thighs_unequal", "foot_width", "foot_not_parallel",
          "contact_timing", "landing_noise", "pause", "technique_declines", "footprint")
@@ -32,7 +32,8 @@ def _task(ctx: Context, rule: RuleSpec) -> RuleResult:
     check = rule.check("symptom")
     if check.fires(symptoms):
         pain = r.text(f"{prefix}pain_site")
-        found = [_SYMPTOM_WORDS.get(s, s) + (f" ({pain})" if s == "pain" and pain else "")
+        words = ctx.protocol.wording
+        found = [words.choice("task_symptoms", s) + (f" ({pain})" if s == "pain" and pain else "")
                  for s in symptoms if isinstance(check.threshold, tuple) and s in check.threshold]
         result.hits.append(ctx.hit(check, ", ".join(found), label, paths=(symptoms_path,)))
     completed = r.flag(f"{prefix}completed")
@@ -95,14 +96,16 @@ def _hop_symmetry(ctx: Context, rule: RuleSpec) -> RuleResult:
     """H1: any hop test with limb symmetry below 90 % (weaker ÷ stronger; timed tests inverted)."""
     result = RuleResult()
     check = rule.check("lsi")
+    words = ctx.protocol.wording
     lsis = hop_lsis(ctx.results)
     for test, (index, weaker) in lsis.items():
         label = ctx.protocol.label(f"hop.{test}")
         sides = ctx.results.sided(f"hop.{test}")
         unit = "s" if test == "timed_hop_6m" else "cm"
         detail = ", ".join(f"{s.value} {v:g} {unit}" for s, v in sorted(sides.items()))
-        ctx.add_derived(f"hop.{test}.lsi", f"{label} LSI", f"{check.show(index)} ({detail}"
-                        + (f"; weaker: {weaker})" if weaker else ")"))
+        weaker_text = f"; {words.text('phrases', 'hop_weaker', side=weaker)}" if weaker else ""
+        ctx.add_derived(f"hop.{test}.lsi", words.text("derived", "hop_lsi", test=label),
+                        f"{check.show(index)} ({detail}{weaker_text})")
         if check.fires(index):
             where = f"{label} ({detail})"
             result.hits.append(ctx.hit(check, check.show(index), where, paths=(f"hop.{test}",)))
@@ -133,7 +136,7 @@ def _hop_change(ctx: Context, rule: RuleSpec) -> RuleResult | None:
             where = ctx.protocol.label(f"hop.{test}")
             result.hits.append(ctx.hit(check, shown, where, paths=(f"hop.{test}",)))
     if not result.hits:
-        result.summary = "hop symmetry changed by more than the measurement error"
+        result.summary = ctx.protocol.wording.text("summary", "hop_change")
     return result
 
 
@@ -152,12 +155,13 @@ def _tuck_jump(ctx: Context, rule: RuleSpec) -> RuleResult:
         result.missing.extend(f"jumping.tuck_{k}" for k, i in zip(_TUCK, items, strict=True)
                               if i is not None and not 0 <= i <= 1)
         return result
-    ctx.add_derived("jumping.tuck_total", "Tuck jump flaws", f"{total}/10")
+    words = ctx.protocol.wording
+    ctx.add_derived("jumping.tuck_total", words.text("derived", "tuck_total"), f"{total}/10")
     check = rule.check("total")
     if check.fires(total):
         result.hits.append(ctx.hit(check, str(total), paths=("jumping.tuck_total",)))
     else:
-        result.summary = f"{total} flaws"
+        result.summary = words.text("summary", "tuck", total=total)
     return result
 
 
@@ -167,12 +171,13 @@ def _less(ctx: Context, rule: RuleSpec) -> RuleResult:
     total = ctx.results.number("jumping.less_total")
     if total is None:
         return result
-    ctx.add_derived("jumping.less_total", "LESS errors", f"{total:g}")
+    words = ctx.protocol.wording
+    ctx.add_derived("jumping.less_total", words.text("derived", "less_total"), f"{total:g}")
     check = rule.check("total")
     if check.fires(total):
         result.hits.append(ctx.hit(check, f"{total:g}", paths=("jumping.less_total",)))
     else:
-        result.summary = f"{total:g} errors"
+        result.summary = words.text("summary", "less", total=f"{total:g}")
     return result
 
 

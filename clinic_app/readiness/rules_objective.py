@@ -1,7 +1,8 @@
 """Objective findings O1–O5: prolapse, inter-recti distance, doming, linea alba, pelvic floor.
 
 IRD is judged in the unit it was measured in (cm, mm or finger-widths) and never converted
-(CLINICAL.md §4.1, §13.7): the protocol holds one O2 threshold per unit.
+(CLINICAL.md §4.1, §13.7): the protocol holds one O2 threshold per unit. What the findings say
+beyond their check texts (sites, conditions, labels, summaries) is the protocol's ``[wording]``.
 """
 
 from __future__ import annotations
@@ -9,25 +10,20 @@ from __future__ import annotations
 from clinic_app.domain.derived import PopqPoints, popq_stage
 from clinic_app.readiness.context import Context, Evaluator, RuleResult, symptom_tasks
 from clinic_app.readiness.protocol import RuleSpec
+from clinic_app.readiness.wording import SITES
 
 _POPQ = ("aa", "ba", "c", "ap", "bp", "gh", "pb", "tvl")
 _BW = ("anterior", "apical", "posterior")
 _ROMAN = ("0", "I", "II", "III", "IV")
-_SITES = {
-    "sperstad_4_5": {"above": "4.5 cm above the umbilicus", "umbilicus": "at the umbilicus",
-                     "below": "4.5 cm below the umbilicus"},
-    "beer_3_2": {"above": "3 cm above the umbilicus", "umbilicus": "at the umbilicus",
-                 "below": "2 cm below the umbilicus"},
-}
-_GENERIC_SITES = {"above": "above the umbilicus", "umbilicus": "at the umbilicus",
-                  "below": "below the umbilicus"}
-_CONDITIONS = {"rest": "at rest", "curl": "on head-lift"}
+_CONDITIONS = ("rest", "curl")
+"""IRD conditions in printed order; their words, and each site's, are the protocol's ``[wording]``."""
 
 
 def _prolapse(ctx: Context, rule: RuleSpec) -> RuleResult:
     """O1: POP-Q stage ≥ II or Baden–Walker grade ≥ 2 in any compartment (default hold)."""
     result = RuleResult()
     r = ctx.results
+    words = ctx.protocol.wording
     if r.text("prolapse.exam_state") != "performed":
         return result
     system = r.text("prolapse.system")
@@ -39,8 +35,9 @@ def _prolapse(ctx: Context, rule: RuleSpec) -> RuleResult:
         points = PopqPoints(v["aa"], v["ba"], v["c"], v["ap"], v["bp"], v["gh"], v["pb"], v["tvl"],
                             r.number("prolapse.popq_d"))
         stage = int(popq_stage(points))
-        ctx.add_derived("prolapse.popq_stage", "POP-Q stage", _ROMAN[stage])
-        grade, where, check = stage, f" (leading edge {points.leading_edge:+g} cm)", rule.check("popq_stage")
+        ctx.add_derived("prolapse.popq_stage", words.text("derived", "popq_stage"), _ROMAN[stage])
+        edge = words.text("phrases", "leading_edge", edge=f"{points.leading_edge:+g}")
+        grade, where, check = stage, f" ({edge})", rule.check("popq_stage")
         limit = check.threshold if isinstance(check.threshold, int | float) else 2
         shown, threshold = _ROMAN[stage], _ROMAN[min(4, max(0, int(limit)))]
     elif system == "baden_walker":
@@ -49,7 +46,7 @@ def _prolapse(ctx: Context, rule: RuleSpec) -> RuleResult:
             return result
         worst = max(_BW, key=lambda k: grades[k] or 0)
         grade = int(grades[worst] or 0)
-        ctx.add_derived("prolapse.bw_max", "Baden–Walker highest grade", f"{grade} ({worst})")
+        ctx.add_derived("prolapse.bw_max", words.text("derived", "bw_max"), f"{grade} ({worst})")
         check, where = rule.check("bw_grade"), f" ({worst})"
         shown, threshold = str(grade), check.threshold_text
     else:
@@ -60,7 +57,8 @@ def _prolapse(ctx: Context, rule: RuleSpec) -> RuleResult:
         if severe.fires(grade):
             result.hits.append(ctx.hit(severe, shown, paths=("prolapse.system",)))
     else:
-        result.summary = f"{'POP-Q stage' if system == 'popq' else 'Baden–Walker grade'} {shown}"
+        result.summary = (words.text("summary", "popq", stage=shown) if system == "popq"
+                          else words.text("summary", "baden_walker", grade=shown))
     return result
 
 
@@ -79,11 +77,14 @@ def _ird(ctx: Context, rule: RuleSpec) -> RuleResult:
         result.missing.append("diastasis.unit")
         return result
     check = rule.check(unit)
-    sites = _SITES.get(r.text("diastasis.site_protocol") or "", _GENERIC_SITES)
+    words = ctx.protocol.wording
+    sites = words.site_words(r.text("diastasis.site_protocol"))
     measured = []
     unmeasured = []
-    for site, site_text in sites.items():
-        for condition, condition_text in _CONDITIONS.items():
+    for site in SITES:
+        site_text = sites[site]
+        for condition in _CONDITIONS:
+            condition_text = words.text("conditions", condition)
             path = f"diastasis.ird_{site}_{condition}"
             value = r.number(path)
             if value is None:
@@ -95,9 +96,11 @@ def _ird(ctx: Context, rule: RuleSpec) -> RuleResult:
                 result.hits.append(ctx.hit(check, check.show(value), f"{site_text} {condition_text}",
                                            paths=(path,)))
     if not result.hits and measured:
-        result.summary = "; ".join(measured) + f"; none {check.op} {check.threshold_text}"
+        none = words.text("summary", "ird_none", op=check.op, threshold=check.threshold_text)
+        result.summary = "; ".join(measured) + f"; {none}"
         if unmeasured:
-            result.summary += f" (head-lift not recorded {' or '.join(unmeasured)})"
+            joined = words.text("phrases", "alternatives").join(unmeasured)
+            result.summary += f" ({words.text('summary', 'ird_curl_missing', sites=joined)})"
     return result
 
 
@@ -147,7 +150,9 @@ def _pelvic_floor(ctx: Context, rule: RuleSpec) -> RuleResult:
             check = rule.check(name)
             result.hits.append(ctx.hit(check, check.show(value), paths=(path,)))
     if not result.hits:
-        result.summary = f"MOS {mos:g}" if mos is not None else "standing baseline met"
+        words = ctx.protocol.wording
+        result.summary = (words.text("summary", "mos", value=f"{mos:g}") if mos is not None
+                          else words.text("summary", "standing_met"))
     return result
 
 

@@ -1,7 +1,8 @@
 """Risk factors R1–R8 and buggy advice B1: cautions and notes, with R5/R6-risk as referrals.
 
 Risk factors never block on their own by default; a clinic may turn one into a hold in its protocol
-(e.g. R1 BMI), which changes only the data, not this code.
+(e.g. R1 BMI), which changes only the data, not this code. The labels, the six Christopher 2021
+factors' words and the summaries are the protocol's ``[wording]``.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ def _bmi(ctx: Context, rule: RuleSpec) -> RuleResult:
         return result
     value = bmi(weight, height)
     check = rule.check("bmi")
-    ctx.add_derived("history.bmi", "BMI", check.show(value))
+    words = ctx.protocol.wording
+    ctx.add_derived("history.bmi", words.text("derived", "bmi"), check.show(value))
     if check.fires(value):
         paths = ("history.height_cm", "history.weight_kg")
         result.hits.append(ctx.hit(check, check.show(value), paths=paths))
     else:
-        result.summary = f"BMI {check.show(value)}"
+        result.summary = words.text("summary", "bmi", value=check.show(value))
     return result
 
 
@@ -53,24 +55,26 @@ def _pain_factors(ctx: Context, rule: RuleSpec) -> RuleResult:
     """R4: count the six Christopher 2021 factors; two or more caution, one is a note."""
     result = RuleResult()
     r = ctx.results
+    words = ctx.protocol.wording
     factors: list[str] = []
     experience = r.text("history.running_experience")
     if experience in ("none", "novice"):
-        factors.append("novice runner")
+        factors.append(words.text("pain_factors", "novice"))
     fatigue = r.number("history.fatigue_score")
     if fatigue is not None and rule.check("fatigue_score").fires(fatigue):
-        factors.append(f"fatigue score {fatigue:g}")
+        factors.append(words.text("pain_factors", "fatigue_score", value=f"{fatigue:g}"))
     if r.flag("history.previous_running_injury"):
-        factors.append("previous running injury")
+        factors.append(words.text("pain_factors", "previous_injury"))
     if r.flag("history.incontinence_history") or r.flag("symptoms.urinary_leakage"):
-        factors.append("incontinence")
+        factors.append(words.text("pain_factors", "incontinence"))
     if ctx.record.delivery.mode.is_vaginal:
-        factors.append("vaginal birth")
+        factors.append(words.text("pain_factors", "vaginal_birth"))
     sleep = r.number("history.sleep_hours")
     if sleep is not None and rule.check("sleep").fires(sleep):
-        factors.append(f"sleep {sleep:g} h")
-    ctx.add_derived("history.christopher_2021_factors", "Running-pain risk factors (Christopher 2021)",
-                    f"{len(factors)} of 6" + (f": {', '.join(factors)}" if factors else ""))
+        factors.append(words.text("pain_factors", "sleep", value=f"{sleep:g}"))
+    count = words.text("phrases", "pain_factor_count", count=len(factors))
+    ctx.add_derived("history.christopher_2021_factors", words.text("derived", "pain_factors"),
+                    count + (f": {', '.join(factors)}" if factors else ""))
     for name in ("count", "single"):
         check = rule.check(name)
         if check.fires(len(factors)):
@@ -78,7 +82,7 @@ def _pain_factors(ctx: Context, rule: RuleSpec) -> RuleResult:
             break
     # An unanswered factor leaves R4 not assessed (its declared minimum), so a printed count such as
     # "2 of 6" never looks complete when it is not.
-    result.summary = "no running-pain risk factors"
+    result.summary = words.text("summary", "no_pain_factors")
     return result
 
 
@@ -94,8 +98,8 @@ def _birth_trauma(ctx: Context, rule: RuleSpec) -> RuleResult:
         if check.fires(value):
             result.hits.append(ctx.hit(check, value.replace("_", " "), paths=(path,)))
     if not result.hits:
-        result.summary = f"{delivery.mode.value.replace('_', ' ')} birth, perineal trauma: " \
-                         f"{delivery.perineal_trauma.value.replace('_', ' ')}"
+        mode, trauma = delivery.mode.value.replace("_", " "), delivery.perineal_trauma.value.replace("_", " ")
+        result.summary = ctx.protocol.wording.text("summary", "birth", mode=mode, trauma=trauma)
     return result
 
 
@@ -109,7 +113,7 @@ def _buggy(ctx: Context, rule: RuleSpec) -> RuleResult:
     if planned and check.fires(ctx.weeks):
         result.hits.append(ctx.hit(check, weeks_text(ctx.days), paths=("history.buggy_running_planned",)))
     else:
-        result.summary = "no buggy running planned" if not planned else "baby over 6 months"
+        result.summary = ctx.protocol.wording.text("summary", "baby_older" if planned else "no_buggy")
     return result
 
 

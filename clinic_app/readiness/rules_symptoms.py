@@ -1,6 +1,7 @@
 """Symptom rules P1–P9 and M1–M2: pelvic-floor and lumbopelvic symptoms (CLINICAL.md §2.3, §12).
 
 A symptom is never overridable (§13.3); the protocol loader refuses a file that says otherwise.
+Words beyond the check texts (triggers, the ICIQ band, labels, summaries) are the protocol's ``[wording]``.
 """
 
 from __future__ import annotations
@@ -8,9 +9,6 @@ from __future__ import annotations
 from clinic_app.domain.derived import iciq_band, iciq_total
 from clinic_app.readiness.context import Context, Evaluator, RuleResult, symptom_tasks, weeks_text
 from clinic_app.readiness.protocol import RuleSpec
-
-_TRIGGER_WORDS = {"cough_sneeze": "cough/sneeze", "exertion": "exertion", "running": "running",
-                  "urgency": "urgency", "other": "other"}
 
 
 def _flags(ctx: Context, rule: RuleSpec) -> RuleResult:
@@ -27,8 +25,10 @@ def _leakage(ctx: Context, rule: RuleSpec) -> RuleResult:
     check = rule.check("reported")
     leakage = ctx.results.flag("symptoms.urinary_leakage")
     if leakage:
-        triggers = [_TRIGGER_WORDS.get(t, t) for t in ctx.results.choices("symptoms.leakage_triggers")]
-        where = f" (with {', '.join(triggers)})" if triggers else ""
+        words = ctx.protocol.wording
+        chosen = ctx.results.choices("symptoms.leakage_triggers")
+        triggers = ", ".join(words.choice("leakage_triggers", t) for t in chosen)
+        where = f" ({words.text('phrases', 'leak_triggers', triggers=triggers)})" if triggers else ""
         result.hits.append(ctx.hit(check, "yes", where, paths=("symptoms.urinary_leakage",)))
     task_hit = symptom_tasks(ctx, rule.check("during_task"))
     if task_hit is not None:
@@ -60,15 +60,16 @@ def _iciq(ctx: Context, rule: RuleSpec) -> RuleResult:
     if total is None and items[0] is None:
         return result
     if total is not None:
-        band = iciq_band(int(total)).value if 0 <= total <= 21 else "out of range"
-        ctx.add_derived("questionnaires.iciq_total", "ICIQ-UI SF total (Klovning 2009 band)",
+        words = ctx.protocol.wording
+        band = iciq_band(int(total)).value if 0 <= total <= 21 else words.text("phrases", "iciq_out_of_range")
+        ctx.add_derived("questionnaires.iciq_total", words.text("derived", "iciq_total"),
                         f"{int(total)} ({band})")
         check = rule.check("total")
         if check.fires(total):
-            result.hits.append(ctx.hit(check, f"{int(total)}", f" (Klovning 2009: {band})",
-                                       paths=("questionnaires.iciq_total",)))
+            where = f" ({words.text('phrases', 'iciq_band', band=band)})"
+            result.hits.append(ctx.hit(check, f"{int(total)}", where, paths=("questionnaires.iciq_total",)))
             return result
-        result.summary = f"ICIQ-UI SF total {int(total)} ({band})"
+        result.summary = words.text("summary", "iciq", total=int(total), band=band)
     frequency = rule.check("frequency")
     if items[0] is not None and frequency.fires(items[0]):
         result.hits.append(ctx.hit(frequency, f"{int(items[0])}", paths=("questionnaires.iciq_frequency",)))
@@ -105,7 +106,7 @@ def _daily_pain(ctx: Context, rule: RuleSpec) -> RuleResult:
         details = [s.replace("_", " ") for s in ctx.results.choices("symptoms.daily_pain_sites")]
         rating = ctx.results.number("symptoms.daily_pain_rating")
         if rating is not None:
-            details.append(f"{rating:g}/10")
+            details.append(ctx.protocol.wording.text("phrases", "pain_rating", rating=f"{rating:g}"))
         where = f" ({', '.join(details)})" if details else ""
         paths = ("symptoms.daily_activity_pain",)
         result.hits.append(ctx.hit(rule.check("reported"), "yes", where, paths=paths))

@@ -14,14 +14,16 @@ def _time_gate(ctx: Context, rule: RuleSpec) -> RuleResult:
     if check.fires(ctx.weeks):
         result.hits.append(ctx.hit(check, shown, paths=("delivery.date", "visit.date")))
     else:
-        result.summary = f"{shown} since birth; gate {check.threshold_text}"
+        result.summary = ctx.protocol.wording.text("summary", "time_gate", weeks=shown,
+                                                   threshold=check.threshold_text)
     return result
 
 
 def _same_gate(ctx: Context, rule: RuleSpec) -> RuleResult:
     """T2: the gate is never shortened for the mode of birth; shown as a passed check."""
     mode = ctx.record.delivery.mode.value.replace("_", " ")
-    text = rule.check("mode").text.format(value=f"{mode} birth", threshold="", op="", where="")
+    value = ctx.protocol.wording.text("phrases", "birth_mode", mode=mode)
+    text = rule.check("mode").text.format(value=value, threshold="", op="", where="")
     return RuleResult(summary=text)
 
 

@@ -17,6 +17,7 @@ from clinic_app.readiness.protocolerror import ProtocolError as ProtocolError
 
 if TYPE_CHECKING:
     from clinic_app.readiness.tailoring import Tailoring
+    from clinic_app.readiness.wording import Wording
 
 RULE_IDS: tuple[str, ...] = (
     "T1", "T2", "T3", "T4",
@@ -267,6 +268,8 @@ class Protocol:
     compare: Mapping[str, float]
     plan: PlanSettings
     advice: Mapping[str, AdviceSpec]
+    wording: Wording
+    """The words the rules and the follow-up comparison print (``[wording]``, :mod:`wording`)."""
     forms: FormCatalogue | None = None
     """The assessment forms, for the labels of fields the ``[labels]`` table does not name."""
     tailoring: Tailoring | None = None

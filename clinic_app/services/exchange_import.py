@@ -149,8 +149,7 @@ def analyse(session: Session, reader: BundleReader, tick: Tick, *, read_files: b
     added: list[str] = []
     unchanged = 0
     files = carried(reader)
-    kept = {"add": 0, "same": 0, "conflict": 0}
-    """Report records that would keep a PDF of the bundle, by what happens to their visit."""
+    kept = {"add": 0, "same": 0, "conflict": 0}  # report records that would keep a PDF, by visit action
     batch: list[tuple[int, dict[str, Any]]] = []
     seen_visits: set[str] = set()
 

@@ -14,7 +14,7 @@ from clinic_app.services import patients, records, visits
 from clinic_app.services.clinic import open_clinic
 from clinic_app.services.errors import ConflictError, ValidationFailed
 from clinic_app.services.session import SignedIn
-from clinic_app.storage import database
+from clinic_app.storage import database, urls
 from clinic_app.storage import records as storage_records
 from clinic_app.storage.database import Database
 from clinic_app.storage.records import DecisionInput
@@ -159,7 +159,7 @@ def test_imported_patient_is_audited_as_an_import(db: Database, staff: SignedIn)
 def test_first_start_creates_the_default_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """With no URL anywhere, the per-user folder is created and the default file opened and migrated."""
     monkeypatch.delenv(database.DATABASE_URL_ENV, raising=False)
-    monkeypatch.setattr(database.platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "user data"))
+    monkeypatch.setattr(urls.platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "user data"))
     db = open_clinic()
     try:
         assert db.sqlite_path == tmp_path / "user data" / "clinic.sqlite3"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from clinic_app.storage import database
+from clinic_app.storage import database, urls
 from clinic_app.storage.database import open_database, resolve_database_url, url_for_settings
 from clinic_app.storage.migrate import migrate
 
@@ -19,7 +19,7 @@ def test_default_is_a_sqlite_file_in_the_user_data_folder(
 ) -> None:
     """Without URL, environment or setting, the default SQLite file in the per-user folder is used."""
     monkeypatch.delenv(database.DATABASE_URL_ENV, raising=False)
-    monkeypatch.setattr(database.platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "data"))
+    monkeypatch.setattr(urls.platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "data"))
     url = resolve_database_url()
     assert url.get_backend_name() == "sqlite"
     assert url.database == str(tmp_path / "data" / "clinic.sqlite3")

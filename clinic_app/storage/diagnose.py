@@ -1,4 +1,4 @@
-"""Turn low-level storage failures into messages a physiotherapist can act on, before anything is written.
+"""Check a database before anything is written, and explain low-level storage failures in plain words.
 
 Two entry points:
 
@@ -13,14 +13,14 @@ Two entry points:
   writing, such as a full disk.
 
 Messages name the database with any password hidden, say what happened, that nothing was overwritten,
-and what to do next.
+and what to do next. This module is the preflight; the classification and the messages live in
+:mod:`clinic_app.storage.failures` and the URL display in :mod:`clinic_app.storage.urls`, both
+re-exported here under the names callers know.
 """
 
 from __future__ import annotations
 
 import contextlib
-import enum
-import errno
 import os
 import shutil
 import sqlite3
@@ -31,9 +31,35 @@ from typing import Any
 
 from sqlalchemy.engine import URL, make_url
 
-from clinic_app.storage.database import masked_text, masked_url, parse_url
-from clinic_app.storage.errors import SchemaTooNewError, StorageError
+from clinic_app.storage.errors import SchemaTooNewError
+from clinic_app.storage.failures import (
+    Condition,
+    StorageProblemError,
+    classify,
+    describe_storage_error,
+    error_detail,
+    problem,
+)
 from clinic_app.storage.migrate import known_revisions
+from clinic_app.storage.urls import shown_url, sqlite_file
+
+__all__ = [
+    "CONNECT_TIMEOUT_S",
+    "LOCK_PROBE_TIMEOUT_S",
+    "LOW_DISK_BYTES",
+    "SQLITE_MAGIC",
+    "Condition",
+    "DatabaseStatus",
+    "StorageProblemError",
+    "check_database",
+    "classify",
+    "describe_storage_error",
+    "postgres_connection_options",
+    "problem",
+    "read_only_connection",
+    "shown_url",
+    "sqlite_file",
+]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file."""
@@ -43,35 +69,6 @@ CONNECT_TIMEOUT_S = 5
 """How long the preflight waits for a PostgreSQL server before calling it unreachable."""
 LOCK_PROBE_TIMEOUT_S = 1.0
 """How long the preflight waits for another program's write lock before calling the file locked."""
-
-
-class Condition(enum.Enum):
-    """The kinds of storage trouble the app explains instead of showing a traceback."""
-
-    NOT_A_DATABASE = "not_a_database"
-    FOREIGN_DATABASE = "foreign_database"
-    SCHEMA_TOO_NEW = "schema_too_new"
-    READ_ONLY = "read_only"
-    LOCKED = "locked"
-    DISK_FULL = "disk_full"
-    IO_ERROR = "io_error"
-    CORRUPT = "corrupt"
-    MISSING_FOLDER = "missing_folder"
-    UNREACHABLE = "unreachable"
-    ACCESS_DENIED = "access_denied"
-    UNKNOWN = "unknown"
-
-
-class StorageProblemError(StorageError):
-    """A database cannot be used as it is; ``str(error)`` is the message to show.
-
-    Attributes:
-        condition: which kind of problem, for callers that react differently (e.g. retry when locked).
-    """
-
-    def __init__(self, condition: Condition, message: str) -> None:
-        super().__init__(message)
-        self.condition = condition
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,31 +90,6 @@ class DatabaseStatus:
     revision: str | None
     at_head: bool
     warnings: tuple[str, ...] = ()
-
-
-def shown_url(url: str | URL) -> str:
-    """Render ``url`` (or a plain file path) for a message or a log, never with a secret in it.
-
-    SQLite is shown as its file; any other URL with its password and every secret query option
-    masked; a URL that cannot be parsed is masked as text.
-    """
-    if isinstance(url, str) and "://" not in url:
-        return masked_text(url)
-    try:
-        parsed = parse_url(url)
-    except StorageError:
-        return masked_text(str(url))
-    if parsed.get_backend_name() == "sqlite":
-        return str(parsed.database or ":memory:")
-    return masked_url(parsed)
-
-
-def sqlite_file(url: str | URL) -> Path | None:
-    """Return the file of a SQLite URL, or None for PostgreSQL and in-memory databases."""
-    parsed = parse_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
 
 
 def check_database(
@@ -146,193 +118,6 @@ def check_database(
     if make_url(url).get_backend_name() == "postgresql":
         return _check_postgresql(url, revisions)
     return DatabaseStatus(shown_url(url), make_url(url).get_backend_name(), False, None, False)
-
-
-def describe_storage_error(exc: BaseException, url: str | URL) -> str:
-    """Return the message to show for a storage failure raised while using ``url``.
-
-    Args:
-        exc: the exception, possibly wrapped (SQLAlchemy's ``DBAPIError.orig``, ``__cause__``).
-        url: the database in use, named in the message with its password hidden.
-
-    Returns:
-        One or two sentences: what happened, that nothing was overwritten, what to do.
-    """
-    for link in _chain(exc):
-        if isinstance(link, StorageError):
-            return str(link)
-    condition = classify(exc)
-    if condition is Condition.IO_ERROR and _disk_is_full(url):
-        condition = Condition.DISK_FULL  # SQLite reports a full disk under WAL as an I/O error
-    return _MESSAGES[condition].format(db=shown_url(url), detail=_detail(exc))
-
-
-def _disk_is_full(url: str | URL) -> bool:
-    """True when the folder of a SQLite database (or a plain path) has (almost) no free space left."""
-    try:
-        path = Path(url) if isinstance(url, str) and "://" not in url else sqlite_file(url)
-        return path is not None and shutil.disk_usage(path.parent).free < 64 * 1024
-    except (OSError, StorageError):
-        return False
-
-
-def classify(exc: BaseException) -> Condition:
-    """Return the kind of storage trouble ``exc`` stands for (``UNKNOWN`` when unrecognised)."""
-    for link in _chain(exc):
-        if isinstance(link, StorageProblemError):
-            return link.condition
-        if isinstance(link, SchemaTooNewError):
-            return Condition.SCHEMA_TOO_NEW
-        if isinstance(link, sqlite3.Error):
-            return _classify_sqlite(link)
-        if type(link).__module__.startswith("psycopg") and _is_psycopg_operational(link):
-            return _classify_psycopg(link)
-        if isinstance(link, OSError):
-            return _classify_os(link)
-    return Condition.UNKNOWN
-
-
-def problem(condition: Condition, url: str | URL, detail: str = "") -> StorageProblemError:
-    """Build the error for ``condition`` with the standard message, naming ``url``."""
-    if condition is Condition.IO_ERROR and _disk_is_full(url):
-        condition = Condition.DISK_FULL
-    return StorageProblemError(condition, _MESSAGES[condition].format(db=shown_url(url), detail=detail))
-
-
-_MESSAGES: dict[Condition, str] = {
-    Condition.NOT_A_DATABASE: (
-        "{db} is not a database file (it may be a document, a damaged copy or an encrypted file). "
-        "It was left unchanged. Choose the clinic database file, or restore a backup."
-    ),
-    Condition.FOREIGN_DATABASE: (
-        "{db} is a database, but not a RunReady Clinic one. It was left unchanged. "
-        "Choose the clinic database file, or a new file name to start a new clinic database."
-    ),
-    Condition.SCHEMA_TOO_NEW: (
-        "{db} was written by a newer version of RunReady Clinic. It was left unchanged. "
-        "Install the newer version of the app to open it."
-    ),
-    Condition.READ_ONLY: (
-        "{db} cannot be written: the file or its folder is read-only for this user{detail}. "
-        "Nothing was saved and nothing was overwritten. Copy the database to a writable folder, "
-        "or ask your administrator for write access."
-    ),
-    Condition.LOCKED: (
-        "{db} is locked by another program or workstation that is still writing to it. Nothing was "
-        "saved and nothing was overwritten. Close RunReady Clinic elsewhere (or wait a moment) and try again."
-    ),
-    Condition.DISK_FULL: (
-        "The disk holding {db} is full, so the last change could not be written. It was not saved, "
-        "and everything saved before is intact. Free some disk space and save again."
-    ),
-    Condition.IO_ERROR: (
-        "The drive holding {db} reported an input/output error{detail}: it may be full, removed or "
-        "failing. The last change was not saved; everything saved before is intact. Free some space or "
-        "check the drive, then try again."
-    ),
-    Condition.CORRUPT: (
-        "{db} is damaged (its integrity check failed{detail}). It was left unchanged. "
-        "Restore the most recent backup with the 'restore' command."
-    ),
-    Condition.MISSING_FOLDER: (
-        "The folder for {db} does not exist or is not reachable (a disconnected drive?). Nothing was "
-        "written. Reconnect the drive or choose another location."
-    ),
-    Condition.UNREACHABLE: (
-        "The clinic database server {db} cannot be reached{detail}. Nothing was saved. Check the network "
-        "connection and that the server is running, or ask the clinic's administrator."
-    ),
-    Condition.ACCESS_DENIED: (
-        "The clinic database server {db} refused the login{detail}. Nothing was saved. Check the user "
-        "name and password (CLINIC_APP_DATABASE_PASSWORD) with the clinic's administrator."
-    ),
-    Condition.UNKNOWN: (
-        "The clinic database {db} could not be used{detail}. Nothing was overwritten. "
-        "Note this message and contact support."
-    ),
-}
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    """Return ``exc`` and what it wraps: DBAPI ``orig``, explicit causes and implicit contexts."""
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        wrapped = getattr(current, "orig", None)
-        if isinstance(wrapped, BaseException) and wrapped not in seen:
-            seen.append(wrapped)
-        current = current.__cause__ or current.__context__
-    return seen
-
-
-def _detail(exc: BaseException) -> str:
-    """A short technical tail for the message, without passwords (drivers do not echo them)."""
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return f" ({text[0]})" if text and text[0] else ""
-
-
-_SQLITE_CONDITIONS: dict[int, Condition] = {
-    sqlite3.SQLITE_NOTADB: Condition.NOT_A_DATABASE,
-    sqlite3.SQLITE_BUSY: Condition.LOCKED,
-    sqlite3.SQLITE_LOCKED: Condition.LOCKED,
-    sqlite3.SQLITE_FULL: Condition.DISK_FULL,
-    sqlite3.SQLITE_IOERR: Condition.IO_ERROR,
-    sqlite3.SQLITE_READONLY: Condition.READ_ONLY,
-    sqlite3.SQLITE_CORRUPT: Condition.CORRUPT,
-    sqlite3.SQLITE_CANTOPEN: Condition.MISSING_FOLDER,
-    sqlite3.SQLITE_PERM: Condition.READ_ONLY,
-    sqlite3.SQLITE_AUTH: Condition.READ_ONLY,
-}
-
-
-def _classify_sqlite(exc: sqlite3.Error) -> Condition:
-    """Classify by SQLite's primary result code, falling back to the message text."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if isinstance(code, int) and (code & 0xFF) in _SQLITE_CONDITIONS:
-        return _SQLITE_CONDITIONS[code & 0xFF]
-    text = str(exc).lower()
-    for needle, condition in (
-        ("not a database", Condition.NOT_A_DATABASE),
-        ("locked", Condition.LOCKED),
-        ("disk is full", Condition.DISK_FULL),
-        ("disk i/o error", Condition.IO_ERROR),
-        ("readonly", Condition.READ_ONLY),
-        ("malformed", Condition.CORRUPT),
-        ("unable to open", Condition.MISSING_FOLDER),
-    ):
-        if needle in text:
-            return condition
-    return Condition.UNKNOWN
-
-
-def _is_psycopg_operational(exc: BaseException) -> bool:
-    """True for psycopg's OperationalError; psycopg is imported only once such an error exists.
-
-    A SQLite clinic never loads the PostgreSQL driver (about 0.1–0.2 s of the window's start).
-    """
-    import psycopg  # lazy on purpose, see above
-
-    return isinstance(exc, psycopg.OperationalError)
-
-
-def _classify_psycopg(exc: BaseException) -> Condition:
-    """Tell a login refusal from a server that cannot be reached (both are OperationalError)."""
-    text = str(exc).lower()
-    if any(word in text for word in ("password", "authentication", "role", "does not exist")):
-        return Condition.ACCESS_DENIED
-    return Condition.UNREACHABLE
-
-
-def _classify_os(exc: OSError) -> Condition:
-    """Classify file-system errors raised while copying or renaming database files."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return Condition.DISK_FULL
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return Condition.READ_ONLY
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return Condition.MISSING_FOLDER
-    return Condition.UNKNOWN
 
 
 def _writable(path: Path) -> bool:
@@ -403,7 +188,7 @@ def _read_sqlite_revision(path: Path) -> tuple[str | None, bool]:
                 return None, bool(names)
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error as exc:
-        raise problem(classify(exc), str(path), _detail(exc)) from exc
+        raise problem(classify(exc), str(path), error_detail(exc)) from exc
     return (str(row[0]) if row else None), True
 
 
@@ -418,7 +203,7 @@ def _probe_write_lock(path: Path) -> None:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")
     except sqlite3.Error as exc:
-        raise problem(classify(exc), str(path), _detail(exc)) from exc
+        raise problem(classify(exc), str(path), error_detail(exc)) from exc
 
 
 def postgres_connection_options(url: URL) -> dict[str, Any]:
@@ -450,7 +235,7 @@ def _check_postgresql(url: str | URL, revisions: tuple[str, ...]) -> DatabaseSta
     try:
         conninfo = psycopg.conninfo.make_conninfo(**postgres_connection_options(parsed))
     except psycopg.Error as exc:
-        detail = f" (an option of the URL is not understood: {_detail(exc)[2:-1]})"
+        detail = f" (an option of the URL is not understood: {error_detail(exc)[2:-1]})"
         raise problem(Condition.UNREACHABLE, url, detail) from exc
     row: tuple[object, ...] | None = None
     try:
@@ -459,7 +244,7 @@ def _check_postgresql(url: str | URL, revisions: tuple[str, ...]) -> DatabaseSta
             if found and found[0]:
                 row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     except psycopg.Error as exc:
-        raise problem(classify(exc), url, _detail(exc)) from exc
+        raise problem(classify(exc), url, error_detail(exc)) from exc
     revision = str(row[0]) if row else None
     if revision is not None and revision not in revisions:
         raise SchemaTooNewError(revision, revisions)

@@ -16,7 +16,7 @@ import platformdirs
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from clinic_app.storage.errors import DatabaseUrlError
+from clinic_app.storage.errors import DatabaseUrlError, StorageError
 
 APP_NAME = "RunReady Clinic"
 DATABASE_URL_ENV = "CLINIC_APP_DATABASE_URL"
@@ -209,3 +209,28 @@ def url_for_settings(url: str | URL) -> str:
         query={key: value for key, value in parsed.query.items() if not is_secret_option(key)},
     )
     return bare.render_as_string(hide_password=False)
+
+
+def shown_url(url: str | URL) -> str:
+    """Render ``url`` (or a plain file path) for a message or a log, never with a secret in it.
+
+    SQLite is shown as its file; any other URL with its password and every secret query option
+    masked; a URL that cannot be parsed is masked as text.
+    """
+    if isinstance(url, str) and "://" not in url:
+        return masked_text(url)
+    try:
+        parsed = parse_url(url)
+    except StorageError:
+        return masked_text(str(url))
+    if parsed.get_backend_name() == "sqlite":
+        return str(parsed.database or ":memory:")
+    return masked_url(parsed)
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """Return the file of a SQLite URL, or None for PostgreSQL and in-memory databases."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)

@@ -16,6 +16,8 @@ import functools
 import re
 
 from clinic_app.domain.model import Value
+from clinic_app.domain.weeks import weeks_days as domain_weeks_days
+from clinic_app.domain.weeks import weeks_text
 from clinic_app.reporting.inputs import FieldInfo, humanise
 
 _DIGIT = re.compile(r"\d")
@@ -58,15 +60,12 @@ def percent(value: float) -> str:
 
 def weeks_days(days: int) -> str:
     """Format time since birth as whole weeks and days (``13 weeks 6 days``, ``12 weeks``)."""
-    whole, rest = divmod(abs(days), 7)
-    unit = "week" if whole == 1 else "weeks"
-    shown = f"{whole} {unit}" if not rest else f"{whole} {unit} {rest} day{'s' if rest != 1 else ''}"
-    return f"{MINUS}{shown}" if days < 0 else shown
+    return domain_weeks_days(days)
 
 
 def weeks(value: float) -> str:
     """Format a number of weeks (a float, as the engine computes it) as weeks and days."""
-    return weeks_days(round(value * 7))
+    return weeks_text(value)
 
 
 def day(value: dt.date) -> str:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from clinic_app.domain.enums import VisitStatus
+from clinic_app.domain.weeks import weeks_text
 from clinic_app.services import preferences, visits
 from clinic_app.services.changes import Changes
 from clinic_app.services.dto import VisitSummary
@@ -25,8 +26,9 @@ from clinic_app.ui.patients.dialog import ErrorLabel
 from clinic_app.ui.patients.words import day_text, status_words
 from clinic_app.ui.tablemodel import AnyIndex, RecordTableModel
 
-VISIT_COLUMNS = ("Date", "Clinician", "Weeks", "Sign-off", "Proposed", "Final outcome")
-"""Headings of the visit history; "Weeks" is weeks since the birth the visit follows up."""
+VISIT_COLUMNS = ("Date", "Clinician", "Since birth", "Sign-off", "Proposed", "Final outcome")
+"""Headings of the visit history; "Since birth" is the time since the birth the visit follows up, in
+weeks and days as the printed reports write it."""
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole
 """The row's :class:`VisitSummary`."""
 
@@ -78,7 +80,7 @@ def _cell(summary: VisitSummary, column: int) -> str:
         return summary.clinician_name
     if column == 2:
         weeks = summary.weeks_postpartum
-        return f"{weeks:.1f}" if weeks is not None else "—"
+        return weeks_text(weeks) if weeks is not None else "—"
     if column == 3:
         return status_words(summary.status, amends=summary.amends)
     if column == 4:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain.weeks import weeks_text
 from clinic_app.services.followup import ComparisonRow, Followup, TrendChart, load_followup
 
 COLUMNS = ("Measure", "Previous", "Current", "Change", "Verdict")
@@ -155,7 +156,7 @@ class ComparisonView(QWidget):
         super().__init__(parent)
         self.followup = followup
         layout = QVBoxLayout(self)
-        weeks = f"{followup.weeks_postpartum:.1f}"
+        weeks = weeks_text(followup.weeks_postpartum)
         if followup.previous_date is None:
             compared = "No earlier visit after this birth: nothing to compare yet."
         else:
@@ -165,7 +166,7 @@ class ComparisonView(QWidget):
                 "is shown as “no real change”."
             )
         self.heading = QLabel(
-            f"<b>Visit of {followup.visit_date:%d %b %Y}</b> · {weeks} weeks postpartum · "
+            f"<b>Visit of {followup.visit_date:%d %b %Y}</b> · {weeks} since birth · "
             f"{followup.birth_label}<br>{compared}",
             self,
         )
@@ -195,7 +196,7 @@ class ComparisonView(QWidget):
         layout.addWidget(scroll, 3)
         lines = [
             f"<b>{p.label}</b>: "
-            + ", ".join(f"{v.visit_date:%d %b %Y} ({v.weeks_postpartum:.1f} weeks)" for v in p.visits)
+            + ", ".join(f"{v.visit_date:%d %b %Y} ({weeks_text(v.weeks_postpartum)})" for v in p.visits)
             for p in followup.earlier_pregnancies
         ]
         self.earlier = QLabel("<br>".join(lines), self)

@@ -30,6 +30,7 @@ from clinic_app.domain.enums import VisitStatus
 from clinic_app.domain.errors import FieldError
 from clinic_app.domain.model import Results
 from clinic_app.domain.visitfile import VisitRecord
+from clinic_app.domain.weeks import weeks_text
 from clinic_app.services import editing, visits
 from clinic_app.services.changes import Changes
 from clinic_app.services.clinic import forms
@@ -346,9 +347,9 @@ class VisitEditor(VisitSaving, QWidget):
             if self.evaluation and self.evaluation.decision
             else None
         )
-        weeks_text = f" · {weeks:.1f} weeks postpartum" if weeks is not None else ""
+        since = f" · {weeks_text(weeks)} since birth" if weeks is not None else ""
         self.title.setText(
-            f"{record.patient.display_name} — visit of {record.visit.visit_date:%d %b %Y}{weeks_text}"
+            f"{record.patient.display_name} — visit of {record.visit.visit_date:%d %b %Y}{since}"
         )
         status = {
             VisitStatus.DRAFT: "Draft — unsaved changes" if self._dirty else "Draft — saved",

@@ -8,11 +8,12 @@ the entry ends. The archive is never extracted to disk.
 from __future__ import annotations
 
 import hashlib
+import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from clinic_app.exchange.errors import BundleError
 from clinic_app.exchange.limits import DAMAGE, EntryInfo, Limits, check_archive
@@ -70,7 +71,10 @@ class BundleReader:
             return
         digest = hashlib.sha256()
         size = 0
-        with self._open(name) as raw:
+        # Buffered in large blocks: a visit's line is tens of kilobytes, and the archive's own
+        # readline gathers it 4 KiB at a time in Python (0.3 s per pass over 10,000 visits).
+        # (The archive stream is not a raw stream, but it has the readinto that BufferedReader uses.)
+        with io.BufferedReader(cast(io.RawIOBase, self._open(name)), _LINE_BUFFER) as raw:
             line_no = 0
             while True:
                 line = _read_line(raw, name, self.limits.max_line_bytes + 1)
@@ -116,6 +120,10 @@ class BundleReader:
             return self._zip.open(name)
         except DAMAGE as exc:
             raise BundleError(f"{name} cannot be read: {exc}.", problem="not_a_bundle") from exc
+
+
+_LINE_BUFFER = 1024 * 1024
+"""Bytes read from an entry at a time while its lines are split (a fixed bound on memory)."""
 
 
 def _damaged(name: str, exc: BaseException) -> BundleError:

@@ -200,8 +200,14 @@ def check_delivery(entry: str, line: int, record: dict[str, Any]) -> None:
 
 
 def _owned_key(where: _Where, key: Any, owner: str, name: str) -> None:
-    if not isinstance(key, str) or not re.fullmatch(re.escape(owner) + r"#[1-9][0-9]{0,5}", key):
+    # The owner's prefix compared as text, the number by a compiled pattern: a pattern built per
+    # owner missed the ``re`` cache on every record (0.9 s of an import of 10,000 visits).
+    prefix = f"{owner}#"
+    if not isinstance(key, str) or not key.startswith(prefix) or not _KEY_NUMBER.fullmatch(key, len(prefix)):
         raise where.fail(name, f"is not {owner}#<number>")
+
+
+_KEY_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
 _VISIT = frozenset(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -177,7 +178,7 @@ def _value_rows(visits: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     """
     rows: list[tuple[Any, ...]] = []
     append = rows.append
-    float_text, int_text = float.__repr__, int.__repr__
+    float_text, int_text, str_text = float.__repr__, int.__repr__, encode_basestring
     for v in visits:
         visit_id = v["id"]
         for item in v["results"]:
@@ -194,6 +195,8 @@ def _value_rows(visits: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
                 text, number = int_text(value), float(value)
             elif kind is bool:
                 text, number = ("true" if value else "false"), None
+            elif kind is str:
+                text, number = str_text(value), None  # what json_text gives a str, without the call chain
             else:
                 text, number = json_text(value), None
             append((visit_id, field_path, side, text, number, item["unit"], item["method"]))

@@ -272,15 +272,25 @@ def import_bundle(
     """
     chosen = dict(resolutions or {})
     with opened_bundle(path, password) as reader:
-        if expected_checksum is not None and reader.checksum != expected_checksum:
-            raise BundleError(
-                f"{path.name} changed since the dry run; run the dry run again.", problem="checksum"
-            )
+
+        def refuse_if_changed() -> None:
+            if expected_checksum is not None and reader.checksum != expected_checksum:
+                raise BundleError(
+                    f"{path.name} changed since the dry run; run the dry run again.", problem="checksum"
+                )
+
         ticker = Ticker(2 * _record_count(reader), progress, cancelled)
         with db.sessions.begin() as session:
             store.prepare_bulk_write(session)
             # The report files are read (and checked) once, by the writing pass in this transaction.
-            analysis: Analysis = analyse(session, reader, ticker.tick, read_files=False)
+            # The whole-file hash runs beside the analysis; it is compared before anything is
+            # written, and a changed file is named as such even when its analysis fails first.
+            try:
+                analysis: Analysis = analyse(session, reader, ticker.tick, read_files=False)
+            except BundleError:
+                refuse_if_changed()
+                raise
+            refuse_if_changed()
             missing = analysis.plan.unresolved(chosen)
             if missing:
                 raise BundleError(

@@ -199,3 +199,19 @@ def test_a_failure_while_writing_rolls_back_everything(
     with pytest.raises(BundleError):
         exchange.import_bundle(empty, bundle, user)
     assert counts(empty) == before
+
+
+def test_a_file_changed_since_the_dry_run_is_refused_as_changed(
+    demo: Database, bundle: Path, tmp_path: Path
+) -> None:
+    """The dry run's checksum refuses another file, named as changed even when its analysis fails first."""
+    plan = exchange.plan_import(demo, bundle)
+    path, _ = _changed_copy(bundle, tmp_path)
+    user = demo_user(demo)
+    before = counts(demo)
+    with pytest.raises(BundleError) as refused:
+        exchange.import_bundle(demo, path, user, expected_checksum=plan.checksum)
+    assert refused.value.problem == "checksum" and "changed since the dry run" in str(refused.value)
+    assert counts(demo) == before
+    outcome = exchange.import_bundle(demo, bundle, user, expected_checksum=plan.checksum)
+    assert outcome.plan.checksum == plan.checksum

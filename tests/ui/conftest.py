@@ -9,8 +9,10 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import shiboken6
 
 from clinic_app.services import patients
 from clinic_app.services.clinic import Database, open_clinic
@@ -49,6 +51,44 @@ def no_leaked_threads() -> Iterator[None]:
         if thread.ident not in before and thread.is_alive() and thread.name.startswith("clinic-")
     ]
     assert not leaked, f"threads left running: {leaked}"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Before pytest-qt closes the test's widgets, forget those whose C++ side is already gone."""
+    registered = getattr(item, "qt_widgets", None)
+    if registered:
+        item.qt_widgets = [  # type: ignore[attr-defined]
+            (ref, before_close)
+            for ref, before_close in registered
+            if (widget := ref()) is None or shiboken6.isValid(widget)
+        ]
+    return (yield)
+
+
+@pytest.fixture(autouse=True)
+def widgets_live_until_closed(qtbot: Any) -> Iterator[None]:
+    """Hold every widget given to ``qtbot.addWidget`` until pytest-qt has closed it at teardown.
+
+    pytest-qt keeps only a weak reference. A test's window is otherwise held by nothing but its own
+    reference cycles once the test function returns, while its C++ side lives on and its timers
+    still fire (the idle-time page build). The cyclic garbage collector then clears the Python
+    objects of a window Qt is still laying out: seen as "'FlowLayout' object has no attribute
+    '_items'" and as a segmentation fault in a fresh-clone run. The running app holds its window
+    for its whole life, so this is the test's job, not the window's. A widget Qt deleted itself
+    (closed with delete-on-close) is dropped before pytest-qt closes the rest
+    (:func:`pytest_runtest_teardown`).
+    """
+    kept: list[object] = []
+    add_widget = qtbot.addWidget
+
+    def add_and_keep(widget: object, *, before_close_func: Any = None) -> None:
+        kept.append(widget)
+        add_widget(widget, before_close_func=before_close_func)
+
+    qtbot.addWidget = add_and_keep
+    yield
+    kept.clear()  # runs after pytest-qt's teardown hook has closed the widgets
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from clinic_app.domain.dates import day_text, moment_text
+
 
 class Resolution(StrEnum):
     """What to do with a visit that exists here and differs in the bundle."""
@@ -18,6 +20,29 @@ class Resolution(StrEnum):
     """Leave this clinic's visit as it is; the bundle's copy is not imported."""
     THEIRS = "theirs"
     """Import the bundle's copy as an amendment of this clinic's visit (which is kept, marked amended)."""
+
+    @property
+    def label(self) -> str:
+        """The choice as the preview dialog offers it."""
+        return RESOLUTION_WORDS[self][0]
+
+    @property
+    def explanation(self) -> str:
+        """What the choice does, in one sentence."""
+        return RESOLUTION_WORDS[self][1]
+
+
+RESOLUTION_WORDS: dict[Resolution, tuple[str, str]] = {
+    Resolution.KEEP: (
+        "Keep this clinic's visit",
+        "this clinic's visit stays as it is and the bundle's copy is not imported",
+    ),
+    Resolution.THEIRS: (
+        "Take theirs as an amendment",
+        "the bundle's copy becomes an amendment; this clinic's visit is kept, marked amended",
+    ),
+}
+"""Each choice's label and what it does, as the import's preview dialog offers them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +68,16 @@ class VisitConflict:
     local_status: str
     bundle_status: str
     differences: tuple[str, ...]
+    patient_name: str = ""
+    """The patient's name in this clinic (empty when the record lacks one)."""
+
+    def heading(self) -> str:
+        """Whose visit and when: ``Łucja Żmuda, visit of 30 Oct 2026 (draft here, signed in the bundle)``."""
+        who = f"{self.patient_name}, visit" if self.patient_name else "Visit"
+        return (
+            f"{who} of {day_text(self.visit_date)} ({self.local_status} here, "
+            f"{self.bundle_status} in the bundle)"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,16 +125,26 @@ class ImportPlan:
         """Return the conflicts without a choice in ``resolutions``."""
         return [c for c in self.conflicts if c.visit_id not in resolutions]
 
+    def summary_lines(self) -> list[str]:
+        """The plan in a few sentences (counts only), for the head of the preview dialog."""
+        return self._sentences(detailed=False)
+
     def lines(self) -> list[str]:
-        """The plan in plain sentences, for a terminal and the preview dialog."""
+        """The plan in plain sentences with every match and conflict, for a terminal and the details."""
+        return self._sentences(detailed=True)
+
+    def _sentences(self, *, detailed: bool) -> list[str]:
         out = [
             f"Bundle {self.file_name}: schema {self.schema_version}, "
-            f"written {self.created_at} by {self.made_by}.",
-            f"SHA-256 {self.checksum}.",
-            f"Clinicians: {len(self.clinicians_added)} to add, {self.clinicians_unchanged} already here.",
-            f"Patients: {len(self.patients_added)} to add, {len(self.matches)} already here.",
+            f"written {moment_text(self.created_at)} by {self.made_by}."
         ]
-        for match in self.matches:
+        if detailed:
+            out.append(f"SHA-256 {self.checksum}.")
+        out.append(
+            f"Clinicians: {len(self.clinicians_added)} to add, {self.clinicians_unchanged} already here."
+        )
+        out.append(f"Patients: {len(self.patients_added)} to add, {len(self.matches)} already here.")
+        for match in self.matches if detailed else ():
             same = "" if match.bundle_id == match.local_id else f" as {match.local_id}"
             out.append(f"  {match.name} ({match.bundle_id}) matched{same} by {match.how}.")
             out.extend(f"    differs: {text} (this clinic's kept)" for text in match.differences)
@@ -108,10 +153,9 @@ class ImportPlan:
             f"Visits: {len(self.visits_added)} to add, {self.visits_unchanged} already here and the same, "
             f"{len(self.conflicts)} in conflict."
         )
-        for conflict in self.conflicts:
+        for conflict in self.conflicts if detailed else ():
             out.append(
-                f"  CONFLICT visit {conflict.visit_id} ({conflict.visit_date}, here {conflict.local_status}, "
-                f"bundle {conflict.bundle_status}): {'; '.join(conflict.differences)}"
+                f"  CONFLICT {conflict.visit_id}: {conflict.heading()}: {'; '.join(conflict.differences)}"
             )
         out.append(f"Audit events to copy: {self.audit_events}.")
         out.extend(self._report_lines())

@@ -11,10 +11,11 @@ explanations, stored decisions), so a report never shows ``95.1613 %`` or ``-0.5
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 
+from clinic_app.domain.dates import day as day  # re-exported: the reports call formatting.day
+from clinic_app.domain.dates import moment as moment
 from clinic_app.domain.model import Value
 from clinic_app.domain.weeks import weeks_days as domain_weeks_days
 from clinic_app.domain.weeks import weeks_text
@@ -66,23 +67,6 @@ def weeks_days(days: int) -> str:
 def weeks(value: float) -> str:
     """Format a number of weeks (a float, as the engine computes it) as weeks and days."""
     return weeks_text(value)
-
-
-def day(value: dt.date) -> str:
-    """Format a date as ``25 Nov 2026`` (unambiguous in every locale)."""
-    return f"{value.day} {value:%b %Y}"
-
-
-def moment(value: dt.datetime) -> str:
-    """Format a time with its date and time zone (``10 Sep 2026, 11:30 UTC``), in local time.
-
-    Storage keeps times in UTC; a time without a zone is taken as UTC, then shown in the zone of the
-    computer printing, named, so the reader never has to guess.
-    """
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-    local = aware.astimezone()
-    zone = local.tzname() or local.strftime("UTC%z")
-    return f"{day(local.date())}, {local:%H:%M} {zone}"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -158,6 +158,18 @@ def forms() -> FormCatalogue:
     return load_forms()
 
 
+def field_label(path: str) -> str:
+    """The label a clinician reads for a value path: ``S2 Single-leg bridge (left)``.
+
+    A path no form names (an old bundle's, say) is returned as it is rather than hidden.
+    """
+    spec = forms().field_by_path(path)
+    if spec is None:
+        return path
+    side = path.rsplit(".", 1)[-1] if path.count(".") == 2 else ""
+    return f"{spec.label} ({side})" if side in ("left", "right") else spec.label
+
+
 def check_results(
     results: Results, *, visit_date: dt.date, delivery_date: dt.date | None, today: dt.date | None = None
 ) -> None:

@@ -6,13 +6,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from clinic_app.exchange.plan import VisitConflict
+from clinic_app.services.clinic import field_label
+
+SHOWN_VALUES = 5
+"""Differing values named one by one; the rest are counted (the dry run is read, not scrolled)."""
 
 
-def visit_conflict(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> VisitConflict:
+def visit_conflict(
+    mine: Mapping[str, Any], theirs: Mapping[str, Any], patient_name: str = ""
+) -> VisitConflict:
     """Describe how the bundle's copy of a visit (``theirs``) differs from this clinic's (``mine``).
 
     Both are bundle records with local patient ids and births as (date, mode); the differences are
-    short phrases for the dry run, at most five value paths named.
+    short phrases for the dry run. Differing values are named by their form label with both values
+    (``Single-leg bridge (left): 30 here, 44 in the bundle``), so she can choose without opening
+    the visit; at most five are named.
     """
     differences: list[str] = []
     for key in ("patient_id", "visit_date", "clinician_id", "status", "signed_by", "amends"):
@@ -22,8 +30,15 @@ def visit_conflict(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> VisitC
     other = {r["path"]: r for r in theirs["results"]}
     changed = sorted(p for p in ours.keys() | other.keys() if ours.get(p) != other.get(p))
     if changed:
-        shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-        differences.append(f"{len(changed)} value(s) differ: {shown}")
+        count = (
+            f"{len(changed)} value{'' if len(changed) == 1 else 's'} differ{'s' if len(changed) == 1 else ''}"
+        )
+        shown = "; ".join(
+            f"{field_label(path)}: {_shown(ours.get(path))} here, {_shown(other.get(path))} in the bundle"
+            for path in changed[:SHOWN_VALUES]
+        )
+        more = f"; and {len(changed) - SHOWN_VALUES} more" if len(changed) > SHOWN_VALUES else ""
+        differences.append(f"{count}: {shown}{more}")
     if mine["decisions"] != theirs["decisions"]:
         differences.append(
             f"decisions: {len(mine['decisions'])} here, {len(theirs['decisions'])} in the bundle"
@@ -39,4 +54,16 @@ def visit_conflict(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> VisitC
         str(mine["status"]),
         str(theirs["status"]),
         tuple(differences),
+        patient_name,
     )
+
+
+def _shown(result: Mapping[str, Any] | None) -> str:
+    """One recorded value with its unit and method, or "not recorded"."""
+    if result is None:
+        return "not recorded"
+    value = result["value"]
+    text = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+    unit = f" {result['unit']}" if result.get("unit") else ""
+    method = f" ({result['method']})" if result.get("method") else ""
+    return f"{text}{unit}{method}"

@@ -153,6 +153,8 @@ def analyse(session: Session, reader: BundleReader, tick: Tick, *, read_files: b
     batch: list[tuple[int, dict[str, Any]]] = []
     seen_visits: set[str] = set()
 
+    names = {match.local_id: match.name for match in matches}  # a conflict's patient is always matched
+
     def settle() -> None:
         nonlocal unchanged
         ids = [record["id"] for _, record in batch]
@@ -177,7 +179,7 @@ def analyse(session: Session, reader: BundleReader, tick: Tick, *, read_files: b
                 unchanged += 1
             else:
                 a.visit_action[record["id"]] = "conflict"
-                conflicts.append(visit_conflict(mine, mapped))
+                conflicts.append(visit_conflict(mine, mapped, names.get(mine["patient_id"], "")))
                 a.touched_patients.add(mine["patient_id"])
             if a.visit_action[record["id"]] != "same":
                 kept[a.visit_action[record["id"]]] += sum(r["sha256"] in files for r in record["reports"])

@@ -2,9 +2,10 @@
 
 Builds the demo clinic in a temporary folder, opens the window offscreen, and writes one PNG per page
 and dialog — main window, patient page, every battery, the proposal panel for each outcome, the
-override, sign, conflict, sign-in, lock, patient and keyboard dialogs — at 1280×800, once at 100 %
-and once with the text scaled to 150 % (the app's UI-scale preference). The file names say what
-each shows (``100/03-battery-diastasis.png``). Nothing touches the user's own data folders.
+override, sign, conflict, sign-in, lock, patient and keyboard dialogs, export and the import's dry
+run — at 1280×800, once at 100 % and once with the text scaled to 150 % (the app's UI-scale
+preference). The file names say what each shows (``100/03-battery-diastasis.png``). Nothing touches
+the user's own data folders.
 """
 
 from __future__ import annotations
@@ -182,6 +183,10 @@ def take(out: Path, scale: float) -> list[Path]:
     from clinic_app.ui.visit.comparison import comparison_shots  # the follow-up comparison
 
     comparison_shots(window, ctx, shot)
+
+    from clinic_app.ui.exchange.shots import exchange_shots  # File → Export… and Import…
+
+    exchange_shots(window, ctx, summary, shot)
 
     # Lock screen
     window.lock()

@@ -95,13 +95,30 @@ def test_a_differing_visit_is_a_conflict_and_needs_a_choice(
     path, visit_id = _changed_copy(bundle, tmp_path)
     plan = exchange.plan_import(demo, path)
     assert [c.visit_id for c in plan.conflicts] == [visit_id]
-    assert "1 value(s) differ" in plan.conflicts[0].differences[-1]
+    assert plan.conflicts[0].differences[-1].startswith("1 value differs: ")
     user = demo_user(demo)  # signing in is audited too, so before counting
     before = counts(demo)
     with pytest.raises(BundleError) as refused:
         exchange.import_bundle(demo, path, user)
     assert refused.value.problem == "conflict" and visit_id in str(refused.value)
     assert counts(demo) == before
+
+
+def test_a_conflict_names_the_patient_the_date_and_each_value_in_words(
+    demo: Database, bundle: Path, tmp_path: Path
+) -> None:
+    """The dry run says whose visit differs, on which day, and which values by their form labels."""
+    path, visit_id = _changed_copy(bundle, tmp_path)
+    conflict = exchange.plan_import(demo, path).conflicts[0]
+    with demo.reads.begin() as session:
+        (mine,) = store.visit_records(session, [visit_id])
+    assert conflict.patient_name and conflict.patient_name in conflict.heading()
+    assert "visit of " in conflict.heading() and mine["visit_date"] not in conflict.heading()
+    values = conflict.differences[-1]
+    assert " here, " in values and " in the bundle" in values
+    assert not any(f"{r['path']}:" in values for r in mine["results"])  # labels, never field paths
+    detail = next(line for line in exchange.plan_import(demo, path).lines() if "CONFLICT" in line)
+    assert conflict.patient_name in detail and values in detail
 
 
 def test_keep_leaves_our_visit(demo: Database, bundle: Path, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The export dialog, the import dry-run preview and their two entry functions for the main window.
+"""The export dialog and the two entry functions for the main window (the preview is in ``preview``).
 
 The services do the work on the database worker (``ctx.tasks``); they report progress from that
 thread through a signal (queued onto the GUI thread) and poll a thread-safe flag for cancellation.
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -32,11 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.exchange import crypto
-from clinic_app.exchange.plan import ImportPlan, Resolution
+from clinic_app.exchange.plan import ImportPlan
 from clinic_app.services import exchange, exchange_formats
 from clinic_app.ui import ask
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.exchange.dryrun import DryRunDialog
+from clinic_app.ui.exchange.preview import ImportPreviewDialog
 
 
 def choose_export_path(parent: QWidget | None, suggested: str) -> str:
@@ -162,41 +162,6 @@ class ExportDialog(QDialog):
         self.running = False
         self.export_button.setEnabled(True)
         self.status.setText(str(error))
-
-
-class ImportPreviewDialog(QDialog):
-    """The dry run: what would be added, matched, left alone, and a choice per conflicting visit."""
-
-    def __init__(self, plan: ImportPlan, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Import: dry run")
-        self.plan = plan
-        self.text = QPlainTextEdit(self)
-        self.text.setReadOnly(True)
-        self.text.setPlainText("\n".join(plan.lines()))
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-        self.choices: dict[str, QComboBox] = {}
-        form = QFormLayout()
-        for conflict in plan.conflicts:
-            box = QComboBox(self)
-            box.addItem("Choose…", None)
-            box.addItem("Keep this clinic's visit", Resolution.KEEP)
-            box.addItem("Take theirs as an amendment", Resolution.THEIRS)
-            self.choices[conflict.visit_id] = box
-            form.addRow(f"Visit {conflict.visit_id} ({conflict.visit_date})", box)
-        layout.addLayout(form)
-        buttons = QDialogButtonBox(self)
-        self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.import_button.setEnabled(plan.changes_anything)
-        layout.addWidget(buttons)
-
-    def resolutions(self) -> dict[str, Resolution]:
-        """The choices made (conflicts left on "Choose…" are missing, and the import refuses)."""
-        return {vid: box.currentData() for vid, box in self.choices.items() if box.currentData() is not None}
 
 
 def export_from_window(window: QWidget | None, ctx: AppContext) -> ExportDialog:

@@ -33,7 +33,7 @@ from clinic_app.domain.visitfile import VisitRecord
 from clinic_app.domain.weeks import weeks_text
 from clinic_app.services import editing, visits
 from clinic_app.services.changes import Changes
-from clinic_app.services.clinic import forms
+from clinic_app.services.clinic import field_label
 from clinic_app.ui import ask
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.forms.base import FieldWidget
@@ -261,11 +261,7 @@ class VisitEditor(VisitSaving, QWidget):
         self.batteries.show_states(missing)
 
     def _label_of(self, path: str) -> str:
-        spec = forms().field_by_path(path)
-        if spec is None:
-            return path
-        side = path.rsplit(".", 1)[-1] if path.count(".") == 2 else ""
-        return f"{spec.label} ({side})" if side in ("left", "right") else spec.label
+        return field_label(path)
 
     # --- navigation --------------------------------------------------------------------------------
 

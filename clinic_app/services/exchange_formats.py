@@ -56,14 +56,25 @@ def export_research(
 ) -> ResearchSummary:
     """Write ``long.csv``, ``wide.csv`` and ``dictionary.csv`` into a new folder.
 
+    With ``overwrite`` only an earlier research export is replaced: a folder holding nothing but
+    those three files. Any other folder (a home folder, the clinic's data folder with its database)
+    is refused untouched, since replacing a folder deletes what it holds.
+
     Raises:
-        OutputRefused: the folder exists (and ``overwrite`` is False) or is not a folder.
+        OutputRefused: the folder exists (and ``overwrite`` is False, or it holds anything but an
+            earlier research export) or is not a folder.
         NotFoundError: a named patient does not exist.
         ExchangeCancelled: the user cancelled; nothing was written.
     """
     target = folder.expanduser().resolve()
     if target.exists() and (not overwrite or not target.is_dir()):
         raise OutputRefused(target, f"{folder} already exists; choose a new folder for the research files.")
+    if target.exists() and not _earlier_research_export(target):
+        raise OutputRefused(
+            target,
+            f"{folder} holds files other than an earlier research export ({', '.join(RESEARCH_FILES)}); "
+            "nothing was replaced. Choose a new folder for the research files.",
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".research-", dir=target.parent))
     try:
@@ -89,12 +100,34 @@ def export_research(
                 )
         with (staging / "dictionary.csv").open("w", encoding="utf-8", newline="") as out:
             write_dictionary(out, forms())
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
+        _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ResearchSummary(folder, counts.visits, counts.rows)
+
+
+RESEARCH_FILES = ("long.csv", "wide.csv", "dictionary.csv")
+"""The files of a research export: the only things a replaced folder may hold."""
+
+
+def _earlier_research_export(folder: Path) -> bool:
+    """True when ``folder`` holds nothing but research export files (no sub-folder, nothing else)."""
+    return all(entry.name in RESEARCH_FILES and entry.is_file() for entry in folder.iterdir())
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Put the finished folder in place; an earlier export is moved aside first and removed last.
+
+    A crash between the two renames leaves the earlier export beside the target
+    (``.research-old-…``), never half of each.
+    """
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=".research-old-", dir=target.parent))
+    os.replace(target, aside / target.name)
+    os.replace(staging, target)
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def export_fhir(

@@ -48,3 +48,30 @@ def test_subjects_are_stable_within_and_new_across_exports(demo: Database, tmp_p
     assert len({r["subject"] for r in a}) < len(a)
     assert not {r["subject"] for r in a} & {r["subject"] for r in b}
     assert [r["visit_date"] for r in a] != [r["visit_date"] for r in b]
+
+
+def test_replacing_refuses_a_folder_that_holds_anything_else(demo: Database, tmp_path: Path) -> None:
+    """--force never empties a folder of other files (a home folder, the clinic's own data folder)."""
+    import pytest
+
+    from clinic_app.domain.files import OutputRefusedError
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "clinic.sqlite3").write_bytes(b"the clinic")
+    (folder / "long.csv").write_text("old", encoding="utf-8")
+    with pytest.raises(OutputRefusedError, match="nothing was replaced"):
+        export_research(demo, folder, overwrite=True)
+    assert (folder / "clinic.sqlite3").read_bytes() == b"the clinic"
+    assert sorted(p.name for p in folder.iterdir()) == ["clinic.sqlite3", "long.csv"]
+
+
+def test_replacing_an_earlier_research_export_leaves_only_the_new_one(demo: Database, tmp_path: Path) -> None:
+    """An earlier export's folder is replaced whole; nothing is left beside it."""
+    folder = tmp_path / "study"
+    export_research(demo, folder)
+    (folder / "long.csv").write_text("stale", encoding="utf-8")
+    export_research(demo, folder, overwrite=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["dictionary.csv", "long.csv", "wide.csv"]
+    assert (folder / "long.csv").read_text(encoding="utf-8") != "stale"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".research")]

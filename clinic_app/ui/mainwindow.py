@@ -137,6 +137,15 @@ class MainWindow(WindowMenus, PatientList, QMainWindow):
         self.patient_page.load(patient_id)
         self.stack.setCurrentIndex(PATIENT)
 
+    def current_patient(self) -> tuple[str, str] | None:
+        """The patient she is working on (id, name): the open visit's, or the patient page's."""
+        page = self.stack.currentIndex()
+        record = self.editor.record if page == VISIT else None
+        if record is not None:
+            return str(record.patient.id), record.patient.display_name
+        file = self.patient_page.file if page == PATIENT else None
+        return (str(file.patient.id), file.patient.display_name) if file is not None else None
+
     def new_patient(self) -> None:
         """Register a new patient (Ctrl+N)."""
         dialog = PatientDialog(self.ctx, parent=self)

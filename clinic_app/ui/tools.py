@@ -162,8 +162,11 @@ class ToolActions(QObject):
 
     @Slot()
     def export(self) -> None:
-        """Export the clinic or some patients (bundle, FHIR, research CSV)."""
-        _tool("export")(self.window, self.ctx)
+        """Export the clinic or the patient she has open (bundle, FHIR, research CSV)."""
+        from clinic_app.ui.exchange.export import OpenPatient  # loaded with the tool, not at start-up
+
+        shown = self.window.current_patient()
+        _tool("export")(self.window, self.ctx, OpenPatient(*shown) if shown is not None else None)
 
     @Slot()
     def import_(self) -> None:

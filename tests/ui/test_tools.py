@@ -70,7 +70,16 @@ def test_file_and_report_menu_tools_open_over_the_window(window, ctx, opened) ->
     for action in window.tools.clinic_actions:
         action.trigger()
     assert [tool for tool, _ in opened] == ["export", "import", "preferences", "report_batch"]
-    assert all(args == (window, ctx) for _, args in opened)
+    assert all(args[:2] == (window, ctx) for _, args in opened)
+    assert dict(opened)["export"] == (window, ctx, None)  # no patient open: nobody to offer
+
+
+def test_export_offers_the_patient_of_the_open_visit(window, ctx, opened) -> None:
+    """From a visit, File → Export… passes that visit's patient to the export dialog."""
+    window.open_visit("", DRAFT)
+    window.tools.export()
+    (_, (_, _, patient)), *_ = [entry for entry in opened if entry[0] == "export"]
+    assert patient is not None and patient.name == "Łucja Żmuda" and patient.patient_id == "P-0002"
 
 
 def test_the_runner_is_not_offered_on_a_signed_visit(qtbot, window, opened) -> None:

@@ -1,8 +1,9 @@
 """Screenshots of File → Export… and File → Import… for ``python -m clinic_app.ui.screenshots`` (``90-…``).
 
-The export dialog empty, refusing differing passwords and after writing a bundle; the dry run's
-progress window; and the dry run's preview of that bundle after the draft visit was changed here, so
-the preview shows a conflict waiting for her choice. The bundle goes to a temporary folder.
+The export dialog as opened from a patient's file, refusing differing passwords and after writing
+a bundle; the dry run's progress window; and the dry run's preview of that bundle after the draft
+visit was changed here, so the preview shows a conflict waiting for her choice. The bundle goes to a
+temporary folder.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from clinic_app.services import exchange
-from clinic_app.ui.exchange.dialogs import ExportDialog
 from clinic_app.ui.exchange.dryrun import DryRunDialog
+from clinic_app.ui.exchange.export import ExportDialog, OpenPatient
 from clinic_app.ui.exchange.preview import ImportPreviewDialog
 
 
 def exchange_shots(window: Any, ctx: Any, summary: Any, shot: Callable[..., None]) -> None:
     """Shoot the export dialog's states, the dry run's progress and a preview with one conflict."""
     bundle = Path(tempfile.mkdtemp(prefix="runready-exchange-shots-")) / "clinic.rrbundle"
-    export = ExportDialog(ctx, window)
+    export = ExportDialog(ctx, window, patient=OpenPatient("P-0002", "Łucja Żmuda"))
     export.show()
     shot("90-export-dialog", export)
     export.path_edit.setText(str(bundle))

@@ -174,7 +174,8 @@ def export_bundle(
                 counts["audit"] = writer.add_records("audit.jsonl", store.audit_records(session, scope))
                 for sha256, report_id in files.items():
                     # One file in memory at a time, however many records (or visits) name it.
-                    writer.add_file(f"reports/{sha256}.pdf", store.report_file(session, report_id))
+                    content = store.report_file(session, report_id, sha256)  # checked against sha256
+                    writer.add_file(f"reports/{sha256}.pdf", content, sha256=sha256)
                     ticker.tick()
                 counts["report_files"] = len(files)
 

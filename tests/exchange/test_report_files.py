@@ -19,6 +19,7 @@ from clinic_app.services import exchange
 from clinic_app.services.exchange_formats import export_fhir
 from clinic_app.storage import records
 from clinic_app.storage.database import Database
+from clinic_app.storage.errors import StorageError
 from clinic_app.storage.models import VisitRow
 from tests.exchange.bundles import lines, read_parts, write_parts
 from tests.exchange.bundles import records as entry_records
@@ -276,3 +277,32 @@ def test_a_clinic_of_many_reports_fits_the_manifest(tmp_path: Path) -> None:
         assert archive.getinfo(MANIFEST).file_size > 1024 * 1024
     with open_bundle(path) as reader:
         assert len(reader.report_names()) == 8000
+
+
+def test_an_export_stops_at_a_damaged_file_and_writes_nothing(
+    reported: tuple[Database, list[str]], tmp_path: Path
+) -> None:
+    """A kept PDF whose bytes no longer match its record fails the export, which leaves no file."""
+    db, _ = reported
+    with db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE report_records SET content = :c WHERE sha256 = :s"),
+            {"c": SECOND + b"x", "s": _sha(SECOND)},
+        )
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    with pytest.raises(StorageError, match="restore the clinic database from a backup"):
+        exchange.export_bundle(db, folder / "damaged.rrbundle")
+    assert list(folder.iterdir()) == []  # neither the bundle nor a half-written temporary file
+
+
+def test_the_writer_lists_a_checked_hash_as_given_and_hashes_the_rest(tmp_path: Path) -> None:
+    """add_file with a known SHA-256 puts that hash in the manifest; without one it hashes the bytes."""
+    path = tmp_path / "files.rrbundle"
+    with BundleWriter(path, {"created_at": "2026-12-03T07:00:00+00:00"}) as writer:
+        writer.add_file(_name(FIRST), FIRST, sha256=_sha(FIRST))
+        writer.add_file(_name(SECOND), SECOND)
+    manifest, entries = read_parts(path)
+    for content in (FIRST, SECOND):
+        assert entries[_name(content)] == content
+        assert manifest["entries"][_name(content)]["sha256"] == _sha(content)

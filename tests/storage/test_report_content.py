@@ -143,8 +143,24 @@ def test_export_finds_each_kept_file_once(db: Database) -> None:
     with db.reads.begin() as session:
         found = store.report_file_ids(session, ["V-1", "V-2"])
         assert found == {SHA: first}
-        assert store.report_file(session, first) == PDF
+        assert store.report_file(session, first, SHA) == PDF
         assert store.report_file_ids(session, []) == {}
+
+
+def test_the_export_read_refuses_damaged_bytes_and_records_without_a_file(db: Database) -> None:
+    """The export's own read checks each kept file against its hash, and names a record with none."""
+    with db.sessions.begin() as session:
+        kept = _add(session, "V-1")
+        empty = _add(session, "V-2", content=None)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE report_records SET content = :c WHERE id = :i"), {"c": PDF + b"x", "i": kept}
+        )
+    with db.reads.begin() as session:
+        with pytest.raises(StorageError, match=f"report record {kept} no longer matches"):
+            store.report_file(session, kept, SHA)
+        with pytest.raises(StorageError, match=f"Report record {empty} keeps no file"):
+            store.report_file(session, empty, SHA)
 
 
 def test_an_import_keeps_the_file_only_where_none_is_kept(db: Database) -> None:

@@ -75,10 +75,12 @@ def analyse(session: Session, reader: BundleReader, tick: Tick, *, read_files: b
     """
     a = Analysis(ImportPlan("", "", 0, "", ""))
     clinicians: set[str] = set()
+    people: dict[str, str] = {}  # clinicians and matched patients by id, to name them in a conflict
     for line, record in _records(reader, "clinicians.jsonl", tick):
         if record["id"] in clinicians:
             raise _refuse("clinicians.jsonl", line, f"clinician {record['id']} appears twice")
         clinicians.add(record["id"])
+        people[record["id"]] = record["name"]
     here = store.existing(session, "clinician", clinicians)
     a.new_clinicians = clinicians - here
     known_clinicians = set(clinicians)
@@ -154,6 +156,13 @@ def analyse(session: Session, reader: BundleReader, tick: Tick, *, read_files: b
     seen_visits: set[str] = set()
 
     names = {match.local_id: match.name for match in matches}  # a conflict's patient is always matched
+    people.update(names)
+    local_people: list[dict[str, str]] = []  # this clinic's clinicians, read at the first conflict
+
+    def conflict(mine: dict[str, Any], theirs: dict[str, Any]) -> VisitConflict:
+        if not local_people:
+            local_people.append({**store.clinician_names(session), **people})
+        return visit_conflict(mine, theirs, names.get(mine["patient_id"], ""), local_people[0])
 
     def settle() -> None:
         nonlocal unchanged
@@ -179,7 +188,7 @@ def analyse(session: Session, reader: BundleReader, tick: Tick, *, read_files: b
                 unchanged += 1
             else:
                 a.visit_action[record["id"]] = "conflict"
-                conflicts.append(visit_conflict(mine, mapped, names.get(mine["patient_id"], "")))
+                conflicts.append(conflict(mine, mapped))
                 a.touched_patients.add(mine["patient_id"])
             if a.visit_action[record["id"]] != "same":
                 kept[a.visit_action[record["id"]]] += sum(r["sha256"] in files for r in record["reports"])

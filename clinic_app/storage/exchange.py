@@ -13,6 +13,7 @@ four modules, each with one job, gathered here so the services see one storage f
 
 from __future__ import annotations
 
+from clinic_app.storage.clinicians import all_names as clinician_names
 from clinic_app.storage.exchange_export import (
     AUDITED,
     CHUNK,
@@ -60,6 +61,7 @@ __all__ = [
     "ExportScope",
     "attach_report_files",
     "audit_records",
+    "clinician_names",
     "clinician_records",
     "count_rows",
     "delivery_by_key",

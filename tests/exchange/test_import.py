@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ from clinic_app.services import exchange
 from clinic_app.storage import exchange as store
 from clinic_app.storage.database import Database
 from clinic_app.storage.models import AuditRow, ResultRow, VisitRow
-from tests.exchange.bundles import edit_records
+from tests.exchange.bundles import edit_records, read_parts
+from tests.exchange.bundles import records as entry_records
 from tests.exchange.conftest import demo_user
 
 
@@ -119,6 +121,33 @@ def test_a_conflict_names_the_patient_the_date_and_each_value_in_words(
     assert not any(f"{r['path']}:" in values for r in mine["results"])  # labels, never field paths
     detail = next(line for line in exchange.plan_import(demo, path).lines() if "CONFLICT" in line)
     assert conflict.patient_name in detail and values in detail
+
+
+def test_a_conflict_names_people_and_dates_never_their_ids(
+    demo: Database, bundle: Path, tmp_path: Path
+) -> None:
+    """Another clinician, signer or date on a visit reads as names and dates in words, not profile ids."""
+    _, entries = read_parts(bundle)
+    people = {c["id"]: c["name"] for c in entry_records(entries["clinicians.jsonl"])}
+    changed: dict[str, Any] = {}
+
+    def edit(items: list[dict[str, Any]]) -> None:
+        visit = _first_signed(items)
+        other = next(c for c in people if c != visit["clinician_id"])
+        changed.update(visit=visit["id"], mine=visit["clinician_id"], signer=visit["signed_by"], other=other)
+        visit["clinician_id"] = visit["signed_by"] = other
+        visit["visit_date"] = (dt.date.fromisoformat(visit["visit_date"]) + dt.timedelta(days=1)).isoformat()
+
+    path = edit_records(bundle, tmp_path / "people.rrbundle", "visits.jsonl", edit)
+    (conflict,) = exchange.plan_import(demo, path).conflicts
+    text = "; ".join(conflict.differences)
+    mine, other = people[changed["mine"]], people[changed["other"]]
+    assert f"recorded by {mine} here, by {other} in the bundle" in conflict.differences
+    assert (
+        f"signed by {people[changed['signer']]} here, signed by {other} in the bundle" in conflict.differences
+    )
+    assert any(d.startswith("visit date: ") and " 2026 here, " in d for d in conflict.differences)
+    assert not any(clinician_id in text for clinician_id in people)
 
 
 def test_keep_leaves_our_visit(demo: Database, bundle: Path, tmp_path: Path) -> None:

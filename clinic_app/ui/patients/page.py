@@ -72,12 +72,18 @@ class PatientPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
+        # The words columns share what is left and wrap onto a second line rather than hide a
+        # clinician's name or an outcome behind "…" (at 150 % text they did not fit on one line);
+        # a row grows only when its text needs it. Anything still too long is elided, in full on hover.
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         for column in range(1, self.model.columnCount()):
-            if column != 2:  # the words columns share what is left (elided, full text on hover)
+            if column != 2:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
 
         self.new_visit_button = QPushButton("&New visit…", self)

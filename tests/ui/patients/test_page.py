@@ -64,6 +64,18 @@ def test_page_shows_details_births_and_visits_newest_first(page) -> None:
     assert page.selected_summary().id == "V-0001-2A"  # type: ignore[union-attr]
 
 
+def test_long_history_cells_wrap_onto_a_second_line_instead_of_hiding(qtbot, page) -> None:
+    """A sign-off or outcome too long for its column makes its row taller; a short row stays one line."""
+    page.resize(760, 600)
+    page.show()
+    qtbot.waitExposed(page)
+    rows = page.table.verticalHeader()
+    short, long = page.model.row_of("V-0001-1"), page.model.row_of("V-0001-2")
+    line = page.table.fontMetrics().height()
+    qtbot.waitUntil(lambda: rows.sectionSize(long) >= 2 * line)  # two lines of text at least
+    assert rows.sectionSize(short) < 2 * line  # "Signed", "Not yet time": one line is enough
+
+
 def test_buttons_act_only_when_they_would_do_something(page) -> None:
     """Open needs a selection; Amend needs a signed visit; a replaced (amended) visit cannot be amended."""
     page.table.clearSelection()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from clinic_app.domain.dates import day_text
@@ -74,6 +74,9 @@ def _visit_differences(
     def person(person_id: str | None, other: str) -> str:
         return names.get(person_id or "", other)
 
+    def signed(signer: str | None) -> str:
+        return f"signed by {person(signer, 'another clinician')}" if signer else "not signed"
+
     found: list[str] = []
     if mine["patient_id"] != theirs["patient_id"]:
         found.append(
@@ -93,9 +96,7 @@ def _visit_differences(
     if mine["status"] != theirs["status"]:
         found.append(f"status: {mine['status']} here, {theirs['status']} in the bundle")
     if mine["signed_by"] != theirs["signed_by"]:
-        found.append(
-            f"{_signed(mine['signed_by'], person)} here, {_signed(theirs['signed_by'], person)} in the bundle"
-        )
+        found.append(f"{signed(mine['signed_by'])} here, {signed(theirs['signed_by'])} in the bundle")
     if mine["amends"] != theirs["amends"]:
         if mine["amends"] and theirs["amends"]:
             found.append("amends a different earlier visit here than in the bundle")
@@ -105,10 +106,6 @@ def _visit_differences(
             )
             found.append(f"{here} here, {there} in the bundle")
     return found
-
-
-def _signed(signer: str | None, person: Callable[[str | None, str], str]) -> str:
-    return f"signed by {person(signer, 'another clinician')}" if signer else "not signed"
 
 
 def _shown(result: Mapping[str, Any] | None) -> str:

@@ -156,13 +156,10 @@ def analyse(session: Session, reader: BundleReader, tick: Tick, *, read_files: b
     seen_visits: set[str] = set()
 
     names = {match.local_id: match.name for match in matches}  # a conflict's patient is always matched
-    people.update(names)
-    local_people: list[dict[str, str]] = []  # this clinic's clinicians, read at the first conflict
+    people = {**store.clinician_names(session), **people, **names}  # one small read per analysis
 
     def conflict(mine: dict[str, Any], theirs: dict[str, Any]) -> VisitConflict:
-        if not local_people:
-            local_people.append({**store.clinician_names(session), **people})
-        return visit_conflict(mine, theirs, names.get(mine["patient_id"], ""), local_people[0])
+        return visit_conflict(mine, theirs, names.get(mine["patient_id"], ""), people)
 
     def settle() -> None:
         nonlocal unchanged
